@@ -1,0 +1,101 @@
+"""Request-scoped dependencies: the unit of work, the caller, the admin gate, the list window."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.auth.service import authenticate
+from app.errors import BadRequest, Forbidden, Unauthenticated
+from app.kit.pagination import MAX_LIMIT, InvalidCursor, Slice, Window, decode_cursor
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: commit when the route returns, roll back when it raises.
+
+    Used with ``scope="function"`` so the commit happens before the response is sent: a client
+    never sees a success for a write that did not commit.
+    """
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A JWT from the identity provider, or an API key (stk_…)",
+)
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated(
+            "Send a bearer token: 'Authorization: Bearer <token>'.",
+            "Skicka en bearer-token: 'Authorization: Bearer <token>'.",
+            code="MISSING_CREDENTIALS",
+        )
+    return authenticate(session, request.app.state.verifier, credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_admin(principal: PrincipalDep) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden(
+            "Administration needs a registrar position or an API key with the 'admin' scope.",
+            "Administration kräver en anställning som registrator eller en API-nyckel med "
+            "behörigheten 'admin'.",
+            code="ADMIN_REQUIRED",
+        )
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
+
+
+def get_window(
+    request: Request,
+    cursor: Annotated[str | None, Query(description="Opaque cursor from a page's 'next'")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Page size")] = None,
+) -> Window:
+    try:
+        after = decode_cursor(cursor) if cursor is not None else None
+    except InvalidCursor as exc:
+        raise BadRequest(
+            "The cursor is not one this service gave out.",
+            "Markören (cursor) kommer inte från denna tjänst.",
+            code="INVALID_CURSOR",
+        ) from exc
+    return Window(after=after, limit=limit or request.app.state.settings.default_page_size)
+
+
+WindowDep = Annotated[Window, Depends(get_window)]
+
+
+def page(request: Request, rows: Slice[T], convert: Callable[[T], R]) -> dict[str, Any]:
+    """A list response: the converted items and the URL of the next page."""
+    next_url = (
+        str(request.url.include_query_params(cursor=rows.next_cursor))
+        if rows.next_cursor is not None
+        else None
+    )
+    return {"items": [convert(row) for row in rows.items], "next": next_url}

@@ -1,0 +1,60 @@
+"""Refuse request bodies over the configured size before any handler reads them.
+
+A declared ``Content-Length`` over the limit is refused at once; a chunked body is counted as it
+streams and refused as soon as it crosses the limit, so memory stays bounded either way.
+"""
+
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.problems import problem_response
+
+
+class BodySizeLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _refusal(self) -> JSONResponse:
+        return problem_response(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            f"The request body exceeds {self.max_bytes} bytes.",
+            f"Anropets innehåll är större än {self.max_bytes} byte.",
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refusal()(scope, receive, send)
+            return
+
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # An HTTPException, so the framework's body reader passes it on untouched
+                    # and the problem renderer answers 413.
+                    raise HTTPException(413)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except HTTPException as exc:
+            if exc.status_code != 413 or response_started:
+                raise
+            await self._refusal()(scope, receive, send)

@@ -1,0 +1,157 @@
+"""RFC 9457 problem+json: every error the API returns has this one shape, with a stable ``code``.
+
+Domain errors carry their own code and both languages; payload validation becomes 422
+``VALIDATION_FAILED`` with the offending fields; unparseable JSON 400 ``MALFORMED_JSON``; anything
+unexpected 500 ``INTERNAL_ERROR`` with no detail (the traceback goes to the log, never the client).
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from app.errors import StyrkedjaError
+
+log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where: e.g. ['body', 'seats']")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    type: str = Field(description="URI naming the problem type")
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong, in English")
+    detail_sv: str = Field(description="What went wrong, in Swedish")
+    code: str = Field(description="Stable machine-readable reason code")
+    errors: list[FieldError] | None = Field(default=None, description="Offending fields (422)")
+
+
+def problem_type(code: str) -> str:
+    return f"urn:styrkedja:problem:{code.lower().replace('_', '-')}"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    detail_sv: str,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "detail_sv": detail_sv,
+        "code": code,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StyrkedjaError)
+    extra = dict(exc.extra)
+    field = extra.pop("field", None)
+    if field is not None:
+        extra["errors"] = [{"loc": ["body", field], "msg": exc.message_en, "type": exc.code}]
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem_response(
+        exc.status,
+        exc.code,
+        exc.message_en,
+        exc.message_sv,
+        title=exc.title,
+        headers=headers,
+        **extra,
+    )
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in raw):
+        return problem_response(
+            400,
+            "MALFORMED_JSON",
+            "The request body is not valid JSON.",
+            "Anropets innehåll är inte giltig JSON.",
+        )
+    errors = [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in raw
+    ]
+    return problem_response(
+        422,
+        "VALIDATION_FAILED",
+        "The request does not match the expected schema; see 'errors'.",
+        "Anropet följer inte det förväntade schemat; se 'errors'.",
+        errors=errors,
+    )
+
+
+HTTP_CODES: dict[int, tuple[str, str, str]] = {
+    404: ("NOT_FOUND", "No such resource.", "Resursen finns inte."),
+    405: ("METHOD_NOT_ALLOWED", "Method not allowed here.", "Metoden är inte tillåten här."),
+    413: (
+        "PAYLOAD_TOO_LARGE",
+        "The request body exceeds the configured limit.",
+        "Anropets innehåll är större än den tillåtna gränsen.",
+    ),
+}
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code, detail, detail_sv = HTTP_CODES.get(
+        exc.status_code, ("HTTP_ERROR", str(exc.detail), str(exc.detail))
+    )
+    return problem_response(exc.status_code, code, detail, detail_sv, headers=exc.headers)
+
+
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        500,
+        "INTERNAL_ERROR",
+        "An unexpected error occurred; it has been logged.",
+        "Ett oväntat fel inträffade; det har loggats.",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(StyrkedjaError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declaration of the problem responses a route can give."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,51 @@
+"""Who is calling: one typed value built once per request and passed to every service."""
+
+from dataclasses import dataclass, field
+
+from app.auth.scopes import Scope
+from app.organisation.vocabulary import MembershipRole, PersonKind, PositionRole
+
+
+@dataclass(frozen=True)
+class MembershipGrant:
+    organ_id: int
+    organ_code: str
+    role: MembershipRole
+
+
+@dataclass(frozen=True)
+class PositionGrant:
+    unit_id: int
+    unit_code: str
+    role: PositionRole
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A person (through a token or a key they own) or an integration (through a key).
+
+    A person acting with their own token is governed by their roles; an API key is limited to its
+    scopes, even when it has an owning person (the person is who the trail names).
+    """
+
+    person_id: int | None
+    username: str | None
+    person_kind: PersonKind | None
+    api_key_id: int | None = None
+    scopes: frozenset[Scope] = frozenset()
+    memberships: tuple[MembershipGrant, ...] = field(default=())
+    positions: tuple[PositionGrant, ...] = field(default=())
+
+    @property
+    def via_api_key(self) -> bool:
+        return self.api_key_id is not None
+
+    def holds_position(self, role: PositionRole) -> bool:
+        return any(grant.role == role for grant in self.positions)
+
+    @property
+    def is_admin(self) -> bool:
+        """Administers organisation and keys: a key with the ``admin`` scope, or a registrar."""
+        if self.via_api_key:
+            return Scope.admin in self.scopes
+        return self.holds_position(PositionRole.registrar)

@@ -1,0 +1,205 @@
+"""The ``styrkedja`` command: serve, migrate, load the demo, mint development tokens, make API
+keys, write the OpenAPI document."""
+
+import json
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import SecretStr
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from app import migrations
+from app.auth.schemas import ApiKeyCreate
+from app.auth.scopes import Scope
+from app.auth.service import create_api_key
+from app.auth.tokens import mint
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.demo.loader import DemoCast, demo_cast, is_empty, load_demo
+from app.kit.clock import today
+from app.main import create_app
+from app.organisation import repository as org_repo
+
+cli = typer.Typer(
+    help="Styrkedja: the chain of governance for a municipality.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+demo_cli = typer.Typer(help="The demo municipality Exempelkommun.", no_args_is_help=True)
+token_cli = typer.Typer(help="Development tokens.", no_args_is_help=True)
+apikey_cli = typer.Typer(help="API keys for integrations.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(demo_cli, name="demo")
+cli.add_typer(token_cli, name="token")
+cli.add_typer(apikey_cli, name="apikey")
+
+console = Console()
+DEV_SECRET_FILE = Path("var/dev-jwt-secret")
+DEMO_TOKEN_TTL = timedelta(hours=12)
+
+
+def _engine(settings: Settings) -> Engine:
+    return make_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+
+
+def parse_ttl(text: str) -> timedelta:
+    """``90s``, ``30m``, ``8h`` or ``7d``."""
+    match = re.fullmatch(r"(\d+)([smhd])", text.strip())
+    if match is None:
+        raise typer.BadParameter("use a number and a unit: 90s, 30m, 8h or 7d")
+    amount, unit = int(match[1]), match[2]
+    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+
+
+def _with_dev_secret(settings: Settings) -> Settings:
+    """In development, with no secret or JWKS configured, use (and keep) a generated secret so
+    printed demo tokens survive restarts. Never used unless ``--dev`` is given."""
+    if settings.jwt_secret is not None or settings.jwks_path is not None:
+        return settings
+    if not DEV_SECRET_FILE.exists():
+        DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        DEV_SECRET_FILE.write_text(secrets.token_urlsafe(48))
+        DEV_SECRET_FILE.chmod(0o600)
+    return settings.model_copy(
+        update={"jwt_secret": SecretStr(DEV_SECRET_FILE.read_text().strip())}
+    )
+
+
+def _print_demo_tokens(settings: Settings, cast: DemoCast) -> None:
+    table = Table(title=f"Demo bearer tokens (valid {DEMO_TOKEN_TTL})", show_lines=True)
+    table.add_column("who")
+    table.add_column("username")
+    table.add_column("Authorization header", overflow="fold")
+    for label_en, label_sv, username in cast.featured():
+        token = mint(settings, username, DEMO_TOKEN_TTL)
+        table.add_row(f"{label_en}\n({label_sv})", username, f"Bearer {token}")
+    console.print(table)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (not with --dev)")] = 1,
+    dev: Annotated[
+        bool,
+        typer.Option(help="Migrate, load the demo if the database is empty, print demo tokens"),
+    ] = False,
+) -> None:
+    """Serve the API (interactive docs at /docs)."""
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    if dev:
+        settings = _with_dev_secret(settings)
+        engine = _engine(settings)
+        migrations.upgrade(engine)
+        with session_scope(make_sessionmaker(engine)) as session:
+            if is_empty(session):
+                load_demo(session, today())
+                console.print("[green]Loaded the demo municipality Exempelkommun.[/green]")
+        engine.dispose()
+        _print_demo_tokens(settings, demo_cast())
+        console.print(f"Interactive API docs: [bold]http://{host}:{port}/docs[/bold]")
+        uvicorn.run(create_app(settings), host=host, port=port)
+    elif workers > 1:
+        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    engine = _engine(get_settings())
+    migrations.upgrade(engine, revision)
+    console.print(f"Database at revision {migrations.current_revision(engine)}.")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Migrate the database down to REVISION."""
+    engine = _engine(get_settings())
+    migrations.downgrade(engine, revision)
+    console.print(f"Database at revision {migrations.current_revision(engine)}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and the code's."""
+    engine = _engine(get_settings())
+    console.print(f"database: {migrations.current_revision(engine)}")
+    console.print(f"code:     {migrations.head_revision()}")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load Exempelkommun into an empty, migrated database."""
+    engine = _engine(get_settings())
+    with session_scope(make_sessionmaker(engine)) as session:
+        if not is_empty(session):
+            console.print("[red]The database already holds an organisation; nothing loaded.[/red]")
+            raise typer.Exit(1)
+        load_demo(session, today())
+    console.print("[green]Loaded the demo municipality Exempelkommun.[/green]")
+
+
+@token_cli.command("create")
+def token_create(
+    username: Annotated[str, typer.Option(help="The person's username (the identity claim)")],
+    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 8h, 7d")] = "8h",
+) -> None:
+    """Mint an HS256 token signed with STYRKEDJA_JWT_SECRET (development and tests)."""
+    settings = get_settings()
+    if settings.jwt_secret is None:
+        console.print("[red]Set STYRKEDJA_JWT_SECRET first.[/red]")
+        raise typer.Exit(1)
+    typer.echo(mint(settings, username, parse_ttl(ttl)))
+
+
+@apikey_cli.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option(help="What the key is for")],
+    scope: Annotated[list[Scope], typer.Option(help="Repeat for several scopes")],
+    person: Annotated[str | None, typer.Option(help="Username of the owning person")] = None,
+) -> None:
+    """Create an API key and print it once; only its hash is stored."""
+    engine = _engine(get_settings())
+    with session_scope(make_sessionmaker(engine)) as session:
+        person_id = None
+        if person is not None:
+            owner = org_repo.person_by_username(session, person)
+            if owner is None:
+                console.print(f"[red]No person with username {person!r}.[/red]")
+                raise typer.Exit(1)
+            person_id = owner.id
+        key, plain = create_api_key(
+            session, ApiKeyCreate(name=name, scopes=scope, person_id=person_id)
+        )
+        key_id = key.id
+    console.print(f"API key {key_id} created. It is shown this once; store it now:")
+    typer.echo(plain)
+
+
+@cli.command("openapi")
+def openapi(
+    output: Annotated[Path | None, typer.Option(help="File to write; default stdout")] = None,
+) -> None:
+    """Write the OpenAPI document of this version of the API."""
+    document = json.dumps(create_app(Settings()).openapi(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(document, nl=False)
+    else:
+        output.write_text(document)
+        console.print(f"Wrote {output}.")
+
+
+def main() -> None:
+    cli()

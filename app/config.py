@@ -1,0 +1,52 @@
+"""Runtime settings: the one place that reads the environment (prefix ``STYRKEDJA_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var/styrkedja.db")
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may tune. Secrets are ``SecretStr`` so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="STYRKEDJA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    database_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret")
+    jwks_path: Path | None = Field(default=None, description="JWKS file for RS256/ES256 tokens")
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    jwt_username_claim: str = "sub"
+    jwt_leeway_seconds: int = Field(default=30, ge=0)
+
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    default_page_size: int = Field(default=50, ge=1, le=200)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _normalise_postgres_driver(self) -> "Settings":
+        """Accept the plain ``postgresql://`` URL operators paste, and use psycopg 3 for it."""
+        for prefix in ("postgresql://", "postgres://"):
+            if self.database_url.startswith(prefix):
+                self.database_url = "postgresql+psycopg://" + self.database_url[len(prefix) :]
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

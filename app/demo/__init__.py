@@ -1,0 +1,1 @@
+"""The demo municipality Exempelkommun, loaded by `styrkedja demo load` and `make run`."""

@@ -1,0 +1,1 @@
+"""Domain-free helpers: clock, hashing, pagination. Nothing here knows about municipalities."""

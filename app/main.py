@@ -1,0 +1,82 @@
+"""The application factory: settings in, a FastAPI app out.
+
+The lifespan builds the database engine, the session factory and the token verifier once per
+process; nothing is built at import time. Interactive docs are served from packaged assets
+(``fastapi-offline``), so they work on a network with no internet access.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+
+from app import __doc__ as product_summary
+from app.api import problems
+from app.api.middleware import BodySizeLimit
+from app.api.routes import api_keys, health, holdings, me, organs, people, units
+from app.auth.tokens import TokenVerifier
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.migrations import head_revision
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Operation ids are the route names: stable, readable, and what generated clients call."""
+    return route.name
+
+
+def _api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        organs.router,
+        units.router,
+        people.router,
+        holdings.memberships,
+        holdings.positions,
+        api_keys.router,
+        me.router,
+    ):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url,
+            echo=settings.database_echo,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        yield
+        engine.dispose()
+
+    app: FastAPI = FastAPIOffline(
+        title="Styrkedja",
+        version="1.0.0",
+        summary=product_summary,
+        description=(
+            "Proposed measures through consequence assessment, decision, implementation and "
+            "follow-up, with who may act at each step per the delegation order and the Local "
+            "Government Act. Errors are RFC 9457 problem+json with a stable `code`."
+        ),
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        static_url="/docs-assets",
+    )
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(settings)
+    app.state.expected_revision = head_revision()
+    problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    app.include_router(_api_router())
+    return app

@@ -1,0 +1,2 @@
+"""The organisation: organs (the political chain), units (the administration), people and
+their roles."""

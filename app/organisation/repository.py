@@ -1,0 +1,252 @@
+"""Every query of the organisation domain. Relationships are ``lazy="raise"``, so each query here
+says exactly what it loads."""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from app.kit.pagination import Window
+from app.organisation.models import Membership, Organ, Periodic, Person, Position, Unit, unit_organs
+from app.organisation.vocabulary import MembershipRole, OrganKind, PersonKind, PositionRole
+
+
+def active_on(model: type[Periodic], on: date) -> ColumnElement[bool]:
+    """Rows whose period (inclusive at both ends) contains ``on``."""
+    return and_(
+        model.valid_from <= on,  # type: ignore[arg-type]
+        or_(model.valid_to.is_(None), model.valid_to >= on),  # type: ignore[union-attr, operator]
+    )
+
+
+def overlaps(model: type[Periodic], start: date, end: date | None) -> ColumnElement[bool]:
+    """Rows whose period shares at least one day with [start, end]."""
+    conditions: list[ColumnElement[bool]] = [
+        or_(model.valid_to.is_(None), model.valid_to >= start)  # type: ignore[union-attr, operator]
+    ]
+    if end is not None:
+        conditions.append(model.valid_from <= end)  # type: ignore[arg-type]
+    return and_(*conditions)
+
+
+def _page(session: Session, query: Select[Any], id_column: Any, window: Window) -> list[Any]:
+    if window.after is not None:
+        query = query.where(id_column > window.after)
+    return list(session.scalars(query.order_by(id_column).limit(window.limit + 1)).unique())
+
+
+# Organs
+
+
+def organ_by_code(session: Session, code: str) -> Organ | None:
+    query = select(Organ).options(joinedload(Organ.parent)).where(Organ.code == code)
+    return session.scalars(query).one_or_none()
+
+
+def organs_by_codes(session: Session, codes: Sequence[str]) -> list[Organ]:
+    return list(session.scalars(select(Organ).where(Organ.code.in_(codes))))
+
+
+def list_organs(
+    session: Session,
+    window: Window,
+    *,
+    kind: OrganKind | None = None,
+    parent_id: int | None = None,
+    on: date | None = None,
+) -> list[Organ]:
+    query = select(Organ).options(joinedload(Organ.parent))
+    if kind is not None:
+        query = query.where(Organ.kind == kind)
+    if parent_id is not None:
+        query = query.where(Organ.parent_id == parent_id)
+    if on is not None:
+        query = query.where(active_on(Organ, on))
+    return _page(session, query, Organ.id, window)
+
+
+def organ_ancestor_ids(session: Session, organ_id: int) -> list[int]:
+    """The chain above an organ, nearest first (organ trees are a handful of levels deep)."""
+    chain: list[int] = []
+    current: int | None = session.scalar(select(Organ.parent_id).where(Organ.id == organ_id))
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Organ.parent_id).where(Organ.id == current))
+    return chain
+
+
+# Units
+
+
+def _unit_options() -> tuple[Any, ...]:
+    return (joinedload(Unit.parent), selectinload(Unit.organs))
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    query = select(Unit).options(*_unit_options()).where(Unit.code == code)
+    return session.scalars(query).one_or_none()
+
+
+def list_units(
+    session: Session,
+    window: Window,
+    *,
+    parent_id: int | None = None,
+    serves_organ_id: int | None = None,
+    on: date | None = None,
+) -> list[Unit]:
+    query = select(Unit).options(*_unit_options())
+    if parent_id is not None:
+        query = query.where(Unit.parent_id == parent_id)
+    if serves_organ_id is not None:
+        served = select(unit_organs.c.unit_id).where(unit_organs.c.organ_id == serves_organ_id)
+        query = query.where(Unit.id.in_(served))
+    if on is not None:
+        query = query.where(active_on(Unit, on))
+    return _page(session, query, Unit.id, window)
+
+
+def unit_ancestor_ids(session: Session, unit_id: int) -> list[int]:
+    chain: list[int] = []
+    current: int | None = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
+    return chain
+
+
+# People
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def person_by_username(session: Session, username: str) -> Person | None:
+    return session.scalars(select(Person).where(Person.username == username)).one_or_none()
+
+
+def list_people(
+    session: Session,
+    window: Window,
+    *,
+    kind: PersonKind | None = None,
+    username: str | None = None,
+    name_contains: str | None = None,
+) -> list[Person]:
+    query = select(Person)
+    if kind is not None:
+        query = query.where(Person.kind == kind)
+    if username is not None:
+        query = query.where(Person.username == username)
+    if name_contains:
+        query = query.where(Person.name.ilike(f"%{name_contains}%"))
+    return _page(session, query, Person.id, window)
+
+
+# Memberships and positions ("holdings": a person holding a role in a place for a period)
+
+Holding = Membership | Position
+HoldingModel = type[Membership] | type[Position]
+
+
+def _place_column(model: HoldingModel) -> Any:
+    return Membership.organ_id if model is Membership else Position.unit_id
+
+
+def _holding_options(model: HoldingModel) -> tuple[Any, ...]:
+    place = Membership.organ if model is Membership else Position.unit
+    return (joinedload(model.person), joinedload(place))
+
+
+def holding_by_id(session: Session, model: HoldingModel, holding_id: int) -> Holding | None:
+    query = select(model).options(*_holding_options(model)).where(model.id == holding_id)
+    return session.scalars(query).one_or_none()
+
+
+def list_holdings(
+    session: Session,
+    model: HoldingModel,
+    window: Window,
+    *,
+    person_id: int | None = None,
+    place_id: int | None = None,
+    role: MembershipRole | PositionRole | None = None,
+    on: date | None = None,
+) -> list[Holding]:
+    query = select(model).options(*_holding_options(model))
+    if person_id is not None:
+        query = query.where(model.person_id == person_id)
+    if place_id is not None:
+        query = query.where(_place_column(model) == place_id)
+    if role is not None:
+        query = query.where(model.role == role)
+    if on is not None:
+        query = query.where(active_on(model, on))
+    return _page(session, query, model.id, window)
+
+
+def holders_on(
+    session: Session,
+    model: HoldingModel,
+    *,
+    place_id: int,
+    role: MembershipRole | PositionRole | None,
+    on: date,
+) -> list[Holding]:
+    query = (
+        select(model)
+        .options(*_holding_options(model))
+        .where(_place_column(model) == place_id, active_on(model, on))
+        .order_by(model.id)
+    )
+    if role is not None:
+        query = query.where(model.role == role)
+    rank = {role: index for index, role in enumerate([*MembershipRole, *PositionRole])}
+    return sorted(session.scalars(query), key=lambda holding: rank[holding.role])
+
+
+def overlapping_holdings(
+    session: Session,
+    model: HoldingModel,
+    *,
+    place_id: int,
+    role: MembershipRole | PositionRole | None,
+    start: date,
+    end: date | None,
+    person_id: int | None = None,
+    excluding_id: int | None = None,
+) -> list[Holding]:
+    query = select(model).where(_place_column(model) == place_id, overlaps(model, start, end))
+    if role is not None:
+        query = query.where(model.role == role)
+    if person_id is not None:
+        query = query.where(model.person_id == person_id)
+    if excluding_id is not None:
+        query = query.where(model.id != excluding_id)
+    return list(session.scalars(query))
+
+
+def current_holdings(
+    session: Session, person_id: int, on: date
+) -> tuple[list[Membership], list[Position]]:
+    """A person's memberships and positions in force on ``on``, with their organs and units."""
+    memberships = session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.organ))
+        .where(Membership.person_id == person_id, active_on(Membership, on))
+    )
+    positions = session.scalars(
+        select(Position)
+        .options(joinedload(Position.unit))
+        .where(Position.person_id == person_id, active_on(Position, on))
+    )
+    return list(memberships), list(positions)
+
+
+def has_holdings(session: Session, person_id: int) -> bool:
+    membership = select(Membership.id).where(Membership.person_id == person_id).limit(1)
+    position = select(Position.id).where(Position.person_id == person_id).limit(1)
+    return session.scalar(membership) is not None or session.scalar(position) is not None

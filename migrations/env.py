@@ -1,0 +1,51 @@
+"""Alembic environment: one set of migrations for SQLite and PostgreSQL.
+
+SQLite cannot ALTER most things, so migrations run in batch mode there (render_as_batch).
+"""
+
+from alembic import context
+from sqlalchemy import Connection
+
+from app.auth import models as _auth_models  # noqa: F401  (register tables)
+from app.config import get_settings
+from app.db import Base, make_engine
+from app.organisation import models as _organisation_models  # noqa: F401
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_offline() -> None:
+    url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,127 @@
+"""Test fixtures: every database test runs on SQLite, and on PostgreSQL too when
+``STYRKEDJA_TEST_POSTGRES_URL`` names a server (a fresh database is created in it per run).
+
+The schema is built by running the migrations. Each test runs inside a transaction that is rolled
+back at the end; the app's session dependency is overridden to use it (commits become savepoint
+releases), so tests never see each other's rows.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app import migrations
+from app.api.deps import get_session
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+
+TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+POSTGRES_URL = os.environ.get("STYRKEDJA_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def _postgres_admin_engine() -> Engine:
+    url = make_url(Settings(database_url=POSTGRES_URL or "").database_url)
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator["DatabaseFactory"]:
+    factory = DatabaseFactory(tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+class DatabaseFactory:
+    """Makes empty databases of a backend: a file for SQLite, a new database for PostgreSQL."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp = tmp_path_factory
+        self._created: list[str] = []
+
+    def __call__(self, backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{self._tmp.mktemp('db') / 'styrkedja.db'}"
+        name = f"styrkedja_test_{uuid.uuid4().hex[:12]}"
+        admin = _postgres_admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self._created.append(name)
+        return str(make_url(admin.url).set(database=name).render_as_string(hide_password=False))
+
+    def drop_all(self) -> None:
+        if not self._created:
+            return
+        admin = _postgres_admin_engine()
+        with admin.connect() as connection:
+            for name in self._created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, databases: DatabaseFactory) -> str:
+    return databases(backend)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield session
+    session.close()
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, jwt_secret=SecretStr(TEST_JWT_SECRET))
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session) -> FastAPI:
+    app = create_app(settings)
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = test_session
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
