@@ -12,7 +12,6 @@ import typer
 import uvicorn
 from pydantic import SecretStr
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Engine
 
 from app import migrations
@@ -73,15 +72,23 @@ def _with_dev_secret(settings: Settings) -> Settings:
     )
 
 
-def _print_demo_tokens(settings: Settings, cast: DemoCast) -> None:
-    table = Table(title=f"Demo bearer tokens (valid {DEMO_TOKEN_TTL})", show_lines=True)
-    table.add_column("who")
-    table.add_column("username")
-    table.add_column("Authorization header", overflow="fold")
+def _print_demo_tokens(settings: Settings, cast: DemoCast, base_url: str) -> None:
+    """One token per line, unwrapped, so each can be copied whole into the docs' Authorize
+    dialog or a curl command."""
+    hours = int(DEMO_TOKEN_TTL.total_seconds() // 3600)
+    console.print(f"\n[bold]Demo bearer tokens[/bold] (valid {hours} h):")
+    first = None
     for label_en, label_sv, username in cast.featured():
         token = mint(settings, username, DEMO_TOKEN_TTL)
-        table.add_row(f"{label_en}\n({label_sv})", username, f"Bearer {token}")
-    console.print(table)
+        first = first or token
+        console.print(f"\n  {label_en} / {label_sv} — [cyan]{username}[/cyan]")
+        console.print(token, soft_wrap=True, highlight=False)
+    console.print(
+        f"\nTry: curl -H 'Authorization: Bearer {first}' {base_url}/api/v1/me",
+        soft_wrap=True,
+        highlight=False,
+    )
+    console.print(f"Interactive API docs: [bold]{base_url}/docs[/bold] (Authorize with a token)\n")
 
 
 @cli.command()
@@ -106,8 +113,7 @@ def serve(
                 load_demo(session, today())
                 console.print("[green]Loaded the demo municipality Exempelkommun.[/green]")
         engine.dispose()
-        _print_demo_tokens(settings, demo_cast())
-        console.print(f"Interactive API docs: [bold]http://{host}:{port}/docs[/bold]")
+        _print_demo_tokens(settings, demo_cast(), f"http://{host}:{port}")
         uvicorn.run(create_app(settings), host=host, port=port)
     elif workers > 1:
         uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)

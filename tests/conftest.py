@@ -105,9 +105,9 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, jwt_secret=SecretStr(TEST_JWT_SECRET))
 
 
-@pytest.fixture
-def app(settings: Settings, session: Session) -> FastAPI:
-    app = create_app(settings)
+def override_session(app: FastAPI, session: Session) -> None:
+    """Make the app use the test's session; its commits release a savepoint, its rollbacks undo
+    only the request's work."""
 
     def test_session() -> Iterator[Session]:
         try:
@@ -118,6 +118,12 @@ def app(settings: Settings, session: Session) -> FastAPI:
             raise
 
     app.dependency_overrides[get_session] = test_session
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session) -> FastAPI:
+    app = create_app(settings)
+    override_session(app, session)
     return app
 
 

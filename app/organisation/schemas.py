@@ -21,11 +21,6 @@ Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\
 Seats = Annotated[int, Field(ge=1, le=1000, description="Number of seats (ledamöter)")]
 
 
-class PeriodRead(Output):
-    valid_from: date
-    valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
-
-
 class EndRequest(Input):
     valid_to: date | None = Field(default=None, description="Last day (inclusive); default today")
 
@@ -48,13 +43,15 @@ class OrganUpdate(Input):
     seats: Seats | None = None
 
 
-class OrganRead(PeriodRead):
+class OrganRead(Output):
     id: int
     code: str
     name: str
     kind: OrganKind
     parent: str | None
     seats: int
+    valid_from: date
+    valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
     created_at: datetime
     updated_at: datetime
 
@@ -96,12 +93,14 @@ class UnitUpdate(Input):
     serves: list[Code] | None = None
 
 
-class UnitRead(PeriodRead):
+class UnitRead(Output):
     id: int
     code: str
     name: str
     parent: str | None
     serves: list[str]
+    valid_from: date
+    valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
     created_at: datetime
     updated_at: datetime
 
@@ -170,11 +169,13 @@ class MembershipCreate(Input):
     valid_to: date | None = None
 
 
-class MembershipRead(PeriodRead):
+class MembershipRead(Output):
     id: int
     person: PersonSummary
     organ: str
     role: MembershipRole
+    valid_from: date
+    valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
     created_at: datetime
     updated_at: datetime
 
@@ -205,11 +206,13 @@ class PositionCreate(Input):
     valid_to: date | None = None
 
 
-class PositionRead(PeriodRead):
+class PositionRead(Output):
     id: int
     person: PersonSummary
     unit: str
     role: PositionRole
+    valid_from: date
+    valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
     created_at: datetime
     updated_at: datetime
 

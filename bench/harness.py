@@ -1,0 +1,546 @@
+"""The pieces every benchmark shares: a throwaway PostgreSQL database with the demo, the service
+running as a real subprocess, a bounded load generator, and a rich table for the figures.
+
+Why this shape: a benchmark should measure the service as it is deployed (uvicorn, real sockets,
+PostgreSQL through psycopg 3), not through ``TestClient``, and it must leave nothing behind. So
+the database is created per run and dropped ``WITH (FORCE)`` afterwards, and the server process
+group is terminated (then killed) whatever happens in between.
+
+The load generator is closed-loop: ``concurrency`` clients each send a request, wait for the
+answer, and send the next. It runs on one asyncio event loop (uvloop when installed) with one
+``httpx.AsyncClient`` whose connection pool is exactly ``concurrency`` keep-alive connections. One
+event loop costs far less CPU per request than a thread per client fighting over the GIL, and
+every client and the request cap share one counter without locks. It still shares the machine
+with the server and PostgreSQL, so it measures its own CPU use (and the server's), and the
+printed figures say how much of the machine each took.
+
+Every load loop is bounded twice: in time (warm-up + duration, and each request is cut off after
+``request_timeout`` seconds) and in count (``max_requests`` in total, warm-up included). Only
+``http://127.0.0.1`` is ever targeted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import SecretStr
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, make_url, text
+
+from app import migrations
+from app.auth.tokens import mint
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.demo.loader import load_demo
+from app.kit.clock import today
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES_URL_ENV = "STYRKEDJA_BENCH_POSTGRES_URL"
+DATABASE_PREFIX = "styrkedja_bench_"
+LOOPBACK = "127.0.0.1"
+READY_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+DEFAULT_WARMUP_S = 2.0
+DEFAULT_REQUEST_TIMEOUT_S = 10.0
+DEFAULT_MAX_REQUESTS = 250_000
+
+# Wide enough for the results table when the output is a file or a pipe (rich assumes 80).
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+@dataclass(frozen=True)
+class BenchArgs:
+    """The options every benchmark takes (see ``python -m bench --help``)."""
+
+    postgres_url: str = DEFAULT_POSTGRES_URL
+    duration: float = 10.0
+    concurrency: int = 16
+
+
+def default_postgres_url() -> str:
+    return os.environ.get(POSTGRES_URL_ENV, DEFAULT_POSTGRES_URL)
+
+
+def machine_cores() -> int:
+    """Cores this process may run on (what the server, PostgreSQL and the client share)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def sharing_note(cores: int | None = None) -> str:
+    cores = cores or machine_cores()
+    return (
+        f"This machine has {cores} CPU core{'s' if cores != 1 else ''}; the load generator, the "
+        "server and PostgreSQL all run on it and share them, so the figures are lower than the "
+        "server would reach alone."
+    )
+
+
+# --- a throwaway database -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    name: str
+    url: str  # a postgresql+psycopg:// URL, password included, for the service's environment
+
+
+def _admin_url(postgres_url: str) -> str:
+    return Settings(database_url=postgres_url).database_url
+
+
+@contextmanager
+def fresh_database(postgres_url: str, *, with_demo: bool = True) -> Iterator[BenchDatabase]:
+    """A new database ``styrkedja_bench_<random>`` on the server of ``postgres_url`` (which is used
+    only to CREATE and DROP it), migrated to the newest revision, the demo loaded when asked.
+    Dropped ``WITH (FORCE)`` afterwards, also when the body raises."""
+    admin_url = make_url(_admin_url(postgres_url))
+    name = DATABASE_PREFIX + secrets.token_hex(6)
+    assert re.fullmatch(r"[a-z0-9_]+", name), name  # safe to quote into DDL
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = admin_url.set(database=name).render_as_string(hide_password=False)
+            engine = make_engine(url)
+            try:
+                migrations.upgrade(engine)
+                if with_demo:
+                    with session_scope(make_sessionmaker(engine)) as session:
+                        load_demo(session, today())
+            finally:
+                engine.dispose()
+            yield BenchDatabase(name=name, url=url)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+# --- the service as a subprocess ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunningService:
+    base_url: str
+    pid: int  # also the process group id: uvicorn's workers are in the same group
+    workers: int
+    log_path: Path
+    settings: Settings = field(repr=False)
+
+    def token(self, username: str, ttl: timedelta = timedelta(hours=1)) -> str:
+        """A bearer token the running service accepts, for ``username``."""
+        return mint(self.settings, username, ttl)
+
+    def log_problems(self, limit: int = 5) -> tuple[int, list[str]]:
+        """How many lines of the server's log so far look like trouble, and the first few."""
+        pattern = re.compile(r"Traceback|ERROR|CRITICAL|Exception|\" 5\d\d\b")
+        hits = [
+            line.rstrip()
+            for line in self.log_path.read_text(errors="replace").splitlines()
+            if pattern.search(line)
+        ]
+        return len(hits), hits[:limit]
+
+
+def _styrkedja_executable() -> str:
+    beside = Path(sys.executable).parent / "styrkedja"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("styrkedja")
+    if found is None:
+        raise RuntimeError("the 'styrkedja' command is not installed (pip install -e .)")
+    return found
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 free right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
+    with httpx.Client(base_url=base_url, timeout=2.0, trust_env=False) as client:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"the service exited with code {process.returncode} before it was ready:\n"
+                    + _tail(log)
+                )
+            try:
+                response = client.get("/health/ready")
+                if response.status_code == 200:
+                    return
+                last = f"HTTP {response.status_code}: {response.text[:200]}"
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            time.sleep(0.1)
+    raise RuntimeError(f"the service was not ready within {timeout:.0f} s ({last}):\n" + _tail(log))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group (uvicorn and its workers), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, STOP_TIMEOUT_S), (signal.SIGKILL, STOP_TIMEOUT_S)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    # Reap any worker that outlived its parent (same group, started by us).
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def running_service(
+    database_url: str, *, workers: int = 1, ready_timeout: float = READY_TIMEOUT_S
+) -> Iterator[RunningService]:
+    """``styrkedja serve`` on 127.0.0.1 and a free port, against ``database_url``, with a random
+    JWT secret; yields once ``/health/ready`` answers 200. Always terminated afterwards. Its output
+    goes to a temporary log file (kept only for the duration of the block)."""
+    secret = secrets.token_urlsafe(48)
+    port = free_port()
+    base_url = f"http://{LOOPBACK}:{port}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("STYRKEDJA_")},
+        "STYRKEDJA_DATABASE_URL": database_url,
+        "STYRKEDJA_JWT_SECRET": secret,
+    }
+    command = [_styrkedja_executable(), "serve", "--host", LOOPBACK, "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    with tempfile.TemporaryDirectory(prefix="styrkedja-bench-") as tmp:
+        log_path = Path(tmp) / "server.log"
+        log: IO[bytes]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                cwd=tmp,  # no stray .env file is read
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so workers stop with it
+            )
+            try:
+                _wait_ready(process, base_url, log_path, ready_timeout)
+                yield RunningService(
+                    base_url=base_url,
+                    pid=process.pid,
+                    workers=workers,
+                    log_path=log_path,
+                    settings=Settings(database_url=database_url, jwt_secret=SecretStr(secret)),
+                )
+            finally:
+                _stop(process)
+
+
+# --- CPU accounting (Linux /proc; None elsewhere) -------------------------------------------
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _group_cpu_seconds(pgid: int) -> float | None:
+    """User + system CPU seconds of every live process in the process group ``pgid``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[2]) == pgid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / _TICKS
+
+
+def _machine_busy_seconds() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    values = [int(v) for v in first[1:9]]  # user nice system idle iowait irq softirq steal
+    total = sum(values)
+    idle = values[3] + values[4]
+    return (total - idle) / _TICKS, total / _TICKS
+
+
+@dataclass(frozen=True)
+class CpuUse:
+    """CPU used during the measured phase, in cores (1.0 = one core fully busy)."""
+
+    client: float
+    server: float | None
+    machine: float | None  # everything: client, server, PostgreSQL, the rest
+
+
+class _CpuMeter:
+    def __init__(self, server_pgid: int | None) -> None:
+        self._pgid = server_pgid
+
+    def start(self) -> None:
+        self._wall = time.perf_counter()
+        self._client = time.process_time()
+        self._server = _group_cpu_seconds(self._pgid) if self._pgid else None
+        self._machine = _machine_busy_seconds()
+
+    def stop(self) -> CpuUse:
+        wall = time.perf_counter() - self._wall
+        client = (time.process_time() - self._client) / wall
+        server_now = _group_cpu_seconds(self._pgid) if self._pgid else None
+        server = (
+            (server_now - self._server) / wall
+            if server_now is not None and self._server is not None
+            else None
+        )
+        machine_now = _machine_busy_seconds()
+        machine = (
+            (machine_now[0] - self._machine[0]) / wall
+            if machine_now is not None and self._machine is not None
+            else None
+        )
+        return CpuUse(client=client, server=server, machine=machine)
+
+
+# --- the load generator ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Figures of the measured phase. Latencies are of successful (2xx) requests only."""
+
+    requests: int  # completed in the measured phase, errors included
+    errors: int
+    elapsed_s: float
+    latencies_ms: Sequence[float] = field(repr=False)
+    error_kinds: Counter[str]
+    capped: bool  # the request cap, not the clock, ended the run
+    cpu: CpuUse
+
+    @property
+    def requests_per_s(self) -> float:
+        return self.requests / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile of the successful requests' latency, in ms (nan if none)."""
+        if not self.latencies_ms:
+            return math.nan
+        ordered = sorted(self.latencies_ms)
+        rank = max(1, math.ceil(q / 100 * len(ordered)))
+        return ordered[rank - 1]
+
+    @property
+    def p50(self) -> float:
+        return self.percentile(50)
+
+    @property
+    def p90(self) -> float:
+        return self.percentile(90)
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(99)
+
+    @property
+    def max_ms(self) -> float:
+        return max(self.latencies_ms) if self.latencies_ms else math.nan
+
+
+def _require_loopback(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname != LOOPBACK:
+        raise ValueError(f"benchmarks only load http://{LOOPBACK}, not {url!r}")
+
+
+async def _closed_loop(
+    url: str,
+    headers: dict[str, str],
+    *,
+    concurrency: int,
+    warmup: float,
+    duration: float,
+    max_requests: int,
+    request_timeout: float,
+    meter: _CpuMeter,
+) -> LoadResult:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    latencies: list[float] = []
+    error_kinds: Counter[str] = Counter()
+    issued = 0
+    measured = 0
+    clock = time.perf_counter
+    async with httpx.AsyncClient(
+        headers=headers, limits=limits, timeout=request_timeout, trust_env=False
+    ) as client:
+        start = clock()
+        measure_from = start + warmup
+        stop_at = measure_from + duration
+        metered = False
+
+        async def one_client() -> None:
+            nonlocal issued, measured, metered
+            while issued < max_requests:
+                sent = clock()
+                if sent >= stop_at:
+                    return
+                if sent >= measure_from and not metered:
+                    metered = True
+                    meter.start()
+                issued += 1
+                try:
+                    response = await asyncio.wait_for(client.get(url), request_timeout)
+                    kind = None if response.is_success else f"HTTP {response.status_code}"
+                except Exception as exc:  # every failure is a figure, not a crash
+                    kind = type(exc).__name__
+                done = clock()
+                if sent < measure_from:
+                    continue
+                measured += 1
+                if kind is None:
+                    latencies.append((done - sent) * 1000)
+                else:
+                    error_kinds[kind] += 1
+
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
+        finished = clock()
+    if not metered:  # the cap ran out during warm-up
+        meter.start()
+    cpu = meter.stop()
+    return LoadResult(
+        requests=measured,
+        errors=sum(error_kinds.values()),
+        elapsed_s=max(finished - measure_from, 0.0),
+        latencies_ms=latencies,
+        error_kinds=error_kinds,
+        capped=issued >= max_requests,
+        cpu=cpu,
+    )
+
+
+def _event_loop_factory() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop  # installed with uvicorn[standard]
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def generate_load(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    concurrency: int,
+    duration: float,
+    warmup: float = DEFAULT_WARMUP_S,
+    max_requests: int = DEFAULT_MAX_REQUESTS,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT_S,
+    server_pid: int | None = None,
+) -> LoadResult:
+    """GET ``url`` from ``concurrency`` closed-loop clients: ``warmup`` seconds unmeasured, then
+    ``duration`` seconds measured; never more than ``max_requests`` requests in all, never longer
+    than warm-up + duration + ``request_timeout``. ``server_pid`` (a process group) is measured
+    for CPU use alongside the client."""
+    _require_loopback(url)
+    if concurrency < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
+        raise ValueError("concurrency, duration and max_requests must be positive")
+    with asyncio.Runner(loop_factory=_event_loop_factory) as runner:
+        return runner.run(
+            _closed_loop(
+                url,
+                headers or {},
+                concurrency=concurrency,
+                warmup=warmup,
+                duration=duration,
+                max_requests=max_requests,
+                request_timeout=request_timeout,
+                meter=_CpuMeter(server_pid),
+            )
+        )
+
+
+# --- printing -------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.1f}"
+
+
+def _cores(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def results_table(title: str, rows: Sequence[tuple[dict[str, str], LoadResult]]) -> Table:
+    """One row per configuration: the configuration's own columns (same keys on every row), then
+    the load figures and the CPU each side used (in cores)."""
+    table = Table(title=title, title_justify="left")
+    config_columns = list(rows[0][0]) if rows else []
+    for name in config_columns:
+        table.add_column(name, justify="right")
+    for name in ("requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"):
+        table.add_column(name, justify="right")
+    for name in ("client CPU", "server CPU", "machine CPU"):
+        table.add_column(name, justify="right", style="dim")
+    for config, result in rows:
+        table.add_row(
+            *(config[name] for name in config_columns),
+            f"{result.requests}{' (cap)' if result.capped else ''}",
+            str(result.errors),
+            f"{result.requests_per_s:.1f}",
+            _ms(result.p50),
+            _ms(result.p90),
+            _ms(result.p99),
+            _ms(result.max_ms),
+            _cores(result.cpu.client),
+            _cores(result.cpu.server),
+            _cores(result.cpu.machine),
+        )
+    return table
