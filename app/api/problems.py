@@ -6,6 +6,7 @@ unexpected 500 ``INTERNAL_ERROR`` with no detail (the traceback goes to the log,
 """
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -49,7 +50,7 @@ def problem_response(
     detail_sv: str,
     *,
     title: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {

@@ -3,16 +3,12 @@
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from operator import attrgetter
+from typing import Generic, TypeVar
 
-
-class HasId(Protocol):
-    @property
-    def id(self) -> int: ...
-
-
-T = TypeVar("T", bound=HasId)
+T = TypeVar("T")
 
 MAX_LIMIT = 200
 
@@ -52,9 +48,9 @@ class Slice(Generic[T]):
     next_cursor: str | None
 
 
-def cut(rows: list[T], window: Window) -> Slice[T]:
+def cut(rows: list[T], window: Window, *, key: Callable[[T], int] = attrgetter("id")) -> Slice[T]:
     """Turn ``limit + 1`` fetched rows into a slice and the cursor of the next one, if any."""
     if len(rows) <= window.limit:
         return Slice(rows, None)
     items = rows[: window.limit]
-    return Slice(items, encode_cursor(items[-1].id))
+    return Slice(items, encode_cursor(key(items[-1])))

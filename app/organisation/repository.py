@@ -3,7 +3,7 @@ says exactly what it loads."""
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -16,18 +16,16 @@ from app.organisation.vocabulary import MembershipRole, OrganKind, PersonKind, P
 def active_on(model: type[Periodic], on: date) -> ColumnElement[bool]:
     """Rows whose period (inclusive at both ends) contains ``on``."""
     return and_(
-        model.valid_from <= on,  # type: ignore[arg-type]
-        or_(model.valid_to.is_(None), model.valid_to >= on),  # type: ignore[union-attr, operator]
+        model.valid_from <= on,
+        or_(model.valid_to.is_(None), model.valid_to >= on),
     )
 
 
 def overlaps(model: type[Periodic], start: date, end: date | None) -> ColumnElement[bool]:
     """Rows whose period shares at least one day with [start, end]."""
-    conditions: list[ColumnElement[bool]] = [
-        or_(model.valid_to.is_(None), model.valid_to >= start)  # type: ignore[union-attr, operator]
-    ]
+    conditions: list[ColumnElement[bool]] = [or_(model.valid_to.is_(None), model.valid_to >= start)]
     if end is not None:
-        conditions.append(model.valid_from <= end)  # type: ignore[arg-type]
+        conditions.append(model.valid_from <= end)
     return and_(*conditions)
 
 
@@ -163,7 +161,8 @@ def _holding_options(model: HoldingModel) -> tuple[Any, ...]:
 
 def holding_by_id(session: Session, model: HoldingModel, holding_id: int) -> Holding | None:
     query = select(model).options(*_holding_options(model)).where(model.id == holding_id)
-    return session.scalars(query).one_or_none()
+    # select() over a union of two mapped classes is typed as their common base
+    return cast(Holding | None, session.scalars(query).one_or_none())
 
 
 def list_holdings(

@@ -44,7 +44,7 @@ def _router(
 ) -> APIRouter:
     router = APIRouter(prefix=f"/{noun}s", tags=["organisation"])
     convert = read_type.of
-    page_type = Page[read_type]  # type: ignore[valid-type]
+    page_type = Page[read_type]
     HoldingId = Annotated[int, Path(alias=f"{noun}_id")]
 
     @router.get("", summary=f"List {noun}s", responses=READ, name=f"list_{noun}s")
@@ -59,7 +59,7 @@ def _router(
         ] = None,
         role: role_type | None = None,
         active_on: Annotated[date | None, Query(description="Only those held on this date")] = None,
-    ) -> page_type:  # type: ignore[valid-type]
+    ) -> page_type:
         rows = service.list_holdings(
             session, model, window, person_id=person_id, place=place_code, role=role, on=active_on
         )
@@ -72,11 +72,11 @@ def _router(
         responses=WRITE,
         name=f"create_{noun}",
     )
-    def create_holding(session: SessionDep, _: AdminDep, body: create_type) -> read_type:  # type: ignore[valid-type]
+    def create_holding(session: SessionDep, _: AdminDep, body: create_type) -> read_type:
         return convert(create(session, body))
 
     @router.get(f"/{{{noun}_id}}", summary=f"Get a {noun}", responses=ONE, name=f"get_{noun}")
-    def get_holding(session: SessionDep, _: PrincipalDep, holding_id: HoldingId) -> read_type:  # type: ignore[valid-type]
+    def get_holding(session: SessionDep, _: PrincipalDep, holding_id: HoldingId) -> read_type:
         return convert(service.get_holding(session, model, holding_id))
 
     @router.patch(
@@ -87,7 +87,7 @@ def _router(
     )
     def update_holding(
         session: SessionDep, _: AdminDep, holding_id: HoldingId, body: PeriodUpdate
-    ) -> read_type:  # type: ignore[valid-type]
+    ) -> read_type:
         return convert(service.update_holding(session, model, holding_id, body))
 
     @router.post(
@@ -98,7 +98,7 @@ def _router(
     )
     def end_holding(
         session: SessionDep, _: AdminDep, holding_id: HoldingId, body: EndRequest | None = None
-    ) -> read_type:  # type: ignore[valid-type]
+    ) -> read_type:
         valid_to = body.valid_to if body else None
         return convert(service.end_holding(session, model, holding_id, valid_to))
 
