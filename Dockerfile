@@ -55,7 +55,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH
 
-# graphviz: the `dot` binary renders the SVG diagrams. Versions follow the base image's Debian.
+# graphviz: the `dot` binary renders workflow diagrams as SVG (used from the workflow engine on).
+# Versions follow the base image's Debian.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends graphviz \

@@ -22,7 +22,7 @@ from app.auth.tokens import mint
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import DemoCast, demo_cast, is_empty, load_demo
-from app.kit.clock import today
+from app.kit.clock import utcnow
 from app.main import create_app
 from app.organisation import repository as org_repo
 
@@ -58,12 +58,15 @@ def parse_ttl(text: str) -> timedelta:
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
 
 
-def _with_dev_secret(settings: Settings) -> Settings:
+def _with_dev_secret(settings: Settings, *, create: bool = True) -> Settings:
     """In development, with no secret or JWKS configured, use (and keep) a generated secret so
-    printed demo tokens survive restarts. Never used unless ``--dev`` is given."""
+    printed demo tokens survive restarts. Only ``serve --dev`` creates it; ``token create``
+    reuses it, so it mints tokens the ``make run`` server accepts."""
     if settings.jwt_secret is not None or settings.jwks_path is not None:
         return settings
     if not DEV_SECRET_FILE.exists():
+        if not create:
+            return settings
         DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
         DEV_SECRET_FILE.write_text(secrets.token_urlsafe(48))
         DEV_SECRET_FILE.chmod(0o600)
@@ -110,8 +113,10 @@ def serve(
         migrations.upgrade(engine)
         with session_scope(make_sessionmaker(engine)) as session:
             if is_empty(session):
-                load_demo(session, today())
+                load_demo(session)
                 console.print("[green]Loaded the demo municipality Exempelkommun.[/green]")
+            else:
+                console.print(f"Using the existing database {engine.url.render_as_string()}.")
         engine.dispose()
         _print_demo_tokens(settings, demo_cast(), f"http://{host}:{port}")
         uvicorn.run(create_app(settings), host=host, port=port)
@@ -153,7 +158,7 @@ def demo_load() -> None:
         if not is_empty(session):
             console.print("[red]The database already holds an organisation; nothing loaded.[/red]")
             raise typer.Exit(1)
-        load_demo(session, today())
+        load_demo(session)
     console.print("[green]Loaded the demo municipality Exempelkommun.[/green]")
 
 
@@ -162,10 +167,11 @@ def token_create(
     username: Annotated[str, typer.Option(help="The person's username (the identity claim)")],
     ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 8h, 7d")] = "8h",
 ) -> None:
-    """Mint an HS256 token signed with STYRKEDJA_JWT_SECRET (development and tests)."""
-    settings = get_settings()
+    """Mint an HS256 token signed with STYRKEDJA_JWT_SECRET, or with the development secret of
+    ``make run`` (var/dev-jwt-secret) when none is set."""
+    settings = _with_dev_secret(get_settings(), create=False)
     if settings.jwt_secret is None:
-        console.print("[red]Set STYRKEDJA_JWT_SECRET first.[/red]")
+        console.print("[red]Set STYRKEDJA_JWT_SECRET, or start `make run` once.[/red]")
         raise typer.Exit(1)
     typer.echo(mint(settings, username, parse_ttl(ttl)))
 
@@ -175,6 +181,9 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="What the key is for")],
     scope: Annotated[list[Scope], typer.Option(help="Repeat for several scopes")],
     person: Annotated[str | None, typer.Option(help="Username of the owning person")] = None,
+    expires_in: Annotated[
+        str | None, typer.Option(help="Lifetime: 90s, 30m, 8h, 7d; default no expiry")
+    ] = None,
 ) -> None:
     """Create an API key and print it once; only its hash is stored."""
     engine = _engine(get_settings())
@@ -186,8 +195,10 @@ def apikey_create(
                 console.print(f"[red]No person with username {person!r}.[/red]")
                 raise typer.Exit(1)
             person_id = owner.id
+        expires_at = utcnow() + parse_ttl(expires_in) if expires_in else None
         key, plain = create_api_key(
-            session, ApiKeyCreate(name=name, scopes=scope, person_id=person_id)
+            session,
+            ApiKeyCreate(name=name, scopes=scope, person_id=person_id, expires_at=expires_at),
         )
         key_id = key.id
     console.print(f"API key {key_id} created. It is shown this once; store it now:")

@@ -3,10 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var/styrkedja.db")
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,14 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
+        """HS256 needs a key of at least 256 bits (RFC 7518 §3.2); shorter ones are guessable."""
+        if secret is not None and len(secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"STYRKEDJA_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+        return secret
 
     @model_validator(mode="after")
     def _normalise_postgres_driver(self) -> "Settings":

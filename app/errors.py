@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 class StyrkedjaError(Exception):
     status: ClassVar[int] = 500
-    title: ClassVar[str] = "Internal error"
     default_code: ClassVar[str] = "INTERNAL_ERROR"
 
     def __init__(
@@ -39,47 +38,39 @@ class StyrkedjaError(Exception):
 
 class BadRequest(StyrkedjaError):
     status = 400
-    title = "Bad request"
     default_code = "BAD_REQUEST"
 
 
 class Unauthenticated(StyrkedjaError):
     status = 401
-    title = "Unauthenticated"
     default_code = "UNAUTHENTICATED"
 
 
 class Forbidden(StyrkedjaError):
     status = 403
-    title = "Forbidden"
     default_code = "FORBIDDEN"
 
 
 class NotFound(StyrkedjaError):
     status = 404
-    title = "Not found"
     default_code = "NOT_FOUND"
 
 
 class Conflict(StyrkedjaError):
     status = 409
-    title = "Conflict"
     default_code = "CONFLICT"
 
 
 class PreconditionFailed(StyrkedjaError):
     status = 412
-    title = "Precondition failed"
     default_code = "PRECONDITION_FAILED"
 
 
 class PayloadTooLarge(StyrkedjaError):
     status = 413
-    title = "Payload too large"
     default_code = "PAYLOAD_TOO_LARGE"
 
 
 class InvalidInput(StyrkedjaError):
     status = 422
-    title = "Invalid input"
     default_code = "INVALID_INPUT"

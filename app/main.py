@@ -1,7 +1,7 @@
 """The application factory: settings in, a FastAPI app out.
 
-The lifespan builds the database engine, the session factory and the token verifier once per
-process; nothing is built at import time. Interactive docs are served from packaged assets
+The factory builds the token verifier, the lifespan the database engine and session factory, once
+per process; nothing is built at import time. Interactive docs are served from packaged assets
 (``fastapi-offline``), so they work on a network with no internet access.
 """
 
@@ -13,15 +13,14 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from app import __doc__ as product_summary
-from app.api import problems
-from app.api.middleware import BodySizeLimit
+from app.api import openapi, problems
+from app.api.middleware import BodySizeLimit, RefuseNulBytes
+from app.api.openapi import API_PREFIX
 from app.api.routes import api_keys, health, holdings, me, organs, people, units
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.migrations import head_revision
-
-API_PREFIX = "/api/v1"
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -76,7 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(settings)
     app.state.expected_revision = head_revision()
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RefuseNulBytes)
     app.include_router(health.router)
     app.include_router(_api_router())
     return app

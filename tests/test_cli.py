@@ -85,11 +85,23 @@ def test_token_create_mints_a_verifiable_token():
     assert claims["exp"] - claims["iat"] == 1800
 
 
-def test_token_create_needs_a_secret(monkeypatch):
+def test_token_create_needs_a_secret(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("STYRKEDJA_JWT_SECRET")
     get_settings.cache_clear()
     result = runner.invoke(cli, ["token", "create", "--username", "x"])
     assert result.exit_code == 1
+    assert not (tmp_path / "var").exists()
+
+
+def test_token_create_uses_the_dev_secret_of_make_run(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STYRKEDJA_JWT_SECRET")
+    get_settings.cache_clear()
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "dev-jwt-secret").write_text("d" * 64 + "\n")
+    token = invoke("token", "create", "--username", "anna.berg").output.strip()
+    assert jwt.decode(token, "d" * 64, algorithms=["HS256"])["sub"] == "anna.berg"
 
 
 def test_apikey_create_prints_the_key_once_and_stores_its_hash(database):

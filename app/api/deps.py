@@ -3,17 +3,20 @@
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.auth.service import authenticate
 from app.errors import BadRequest, Forbidden, Unauthenticated
-from app.kit.pagination import MAX_LIMIT, InvalidCursor, Slice, Window, decode_cursor
+from app.kit.pagination import MAX_ID, MAX_LIMIT, InvalidCursor, Slice, Window, decode_cursor
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -99,3 +102,8 @@ def page(request: Request, rows: Slice[T], convert: Callable[[T], R]) -> dict[st
         else None
     )
     return {"items": [convert(row) for row in rows.items], "next": next_url}
+
+
+def located(request: Request, response: Response, route: str, **path: Any) -> None:
+    """Point a 201's ``Location`` at the new resource."""
+    response.headers["Location"] = str(request.url_for(route, **path))

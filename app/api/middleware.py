@@ -58,3 +58,25 @@ class BodySizeLimit:
             if exc.status_code != 413 or response_started:
                 raise
             await self._refusal()(scope, receive, send)
+
+
+class RefuseNulBytes:
+    """A NUL byte in the path or query is never meaningful here, and PostgreSQL cannot store or
+    compare it: refuse the request up front (400) rather than let a query fail."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope["query_string"].lower()
+        ):
+            refusal = problem_response(
+                400,
+                "INVALID_CHARACTERS",
+                "The URL contains a NUL byte.",
+                "Adressen innehåller ett NUL-tecken.",
+            )
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -49,13 +49,12 @@ def problem_response(
     detail: str,
     detail_sv: str,
     *,
-    title: str | None = None,
     headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": problem_type(code),
-        "title": title or HTTPStatus(status).phrase,
+        "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "detail_sv": detail_sv,
@@ -77,15 +76,27 @@ def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
         exc.code,
         exc.message_en,
         exc.message_sv,
-        title=exc.title,
         headers=headers,
         **extra,
     )
 
 
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def _sent_json(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = exc.errors()
+    body_errors = [error for error in raw if tuple(error.get("loc", ()))[:1] == ("body",)]
+    if body_errors and not _sent_json(request):
+        return problem_response(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the body as JSON, with 'Content-Type: application/json'.",
+            "Skicka innehållet som JSON, med 'Content-Type: application/json'.",
+        )
     if any(error.get("type") == "json_invalid" for error in raw):
         return problem_response(
             400,
@@ -147,12 +158,13 @@ def install(app: FastAPI) -> None:
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declaration of the problem responses a route can give."""
+    """OpenAPI declaration of the problem responses a route gives beyond the common ones
+    (``app.api.openapi`` adds 401, 422, and 400/413/415 for bodies, to every API route)."""
+    return {status: problem_schema(status) for status in statuses}
+
+
+def problem_schema(status: int) -> dict[str, Any]:
     return {
-        status: {
-            "model": Problem,
-            "description": HTTPStatus(status).phrase,
-            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for status in statuses
+        "description": HTTPStatus(status).phrase,
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }

@@ -24,8 +24,9 @@ class PositionGrant:
 class Principal:
     """A person (through a token or a key they own) or an integration (through a key).
 
-    A person acting with their own token is governed by their roles; an API key is limited to its
-    scopes, even when it has an owning person (the person is who the trail names).
+    A person acting with their own token is governed by their roles (memberships and positions
+    on today's date); an API key by its scopes alone, even when it has an owning person (the
+    person is who the trail names, and the key carries none of their roles).
     """
 
     person_id: int | None

@@ -2,18 +2,18 @@
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from app.auth.scopes import Scope
-from app.kit.schemas import Input, Name, Output
+from app.kit.schemas import Id, Input, Name, Output
 from app.organisation.vocabulary import MembershipRole, PersonKind, PositionRole
 
 
 class ApiKeyCreate(Input):
     name: Name = Field(description="What the key is for, e.g. 'Public 360 production'")
     scopes: list[Scope] = Field(min_length=1)
-    person_id: int | None = Field(default=None, description="The owning person, if any")
-    expires_at: datetime | None = None
+    person_id: Id | None = Field(default=None, description="The owning person, if any")
+    expires_at: AwareDatetime | None = Field(default=None, description="With a time zone")
 
 
 class ApiKeyRead(Output):

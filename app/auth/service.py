@@ -11,7 +11,7 @@ from app.auth.principal import MembershipGrant, PositionGrant, Principal
 from app.auth.schemas import ApiKeyCreate
 from app.auth.scopes import Scope
 from app.auth.tokens import TokenVerifier
-from app.errors import NotFound, Unauthenticated
+from app.errors import InvalidInput, NotFound, Unauthenticated
 from app.kit.clock import today, utcnow
 from app.kit.hashing import matches, sha256_hex
 from app.kit.pagination import Slice, Window, cut
@@ -24,16 +24,12 @@ API_KEY_MARK = "stk_"
 PREFIX_LENGTH = 12
 
 
-def _person_principal(
-    session: Session, person: Person, on: date, *, key: ApiKey | None = None
-) -> Principal:
+def _person_principal(session: Session, person: Person, on: date) -> Principal:
     memberships, positions = org_repo.current_holdings(session, person.id, on)
     return Principal(
         person_id=person.id,
         username=person.username,
         person_kind=person.kind,
-        api_key_id=key.id if key else None,
-        scopes=frozenset(Scope(s) for s in key.scopes) if key else frozenset(),
         memberships=tuple(MembershipGrant(m.organ_id, m.organ.code, m.role) for m in memberships),
         positions=tuple(PositionGrant(p.unit_id, p.unit.code, p.role) for p in positions),
     )
@@ -70,12 +66,14 @@ def _authenticate_api_key(session: Session, credential: str) -> Principal:
         raise Unauthenticated(
             "The API key has expired.", "API-nyckeln har gått ut.", code="API_KEY_EXPIRED"
         )
-    if key.person_id is not None:
-        return _person_principal(session, get_person(session, key.person_id), today(), key=key)
+    # A key acts by its scopes only. Its owner is named (for the trail) but lends the key none of
+    # their roles: an administrator who makes a key "owned by" the chair must not gain the chair's
+    # powers through it.
+    owner = get_person(session, key.person_id) if key.person_id is not None else None
     return Principal(
-        person_id=None,
-        username=None,
-        person_kind=None,
+        person_id=owner.id if owner else None,
+        username=owner.username if owner else None,
+        person_kind=owner.kind if owner else None,
         api_key_id=key.id,
         scopes=frozenset(Scope(s) for s in key.scopes),
     )
@@ -85,6 +83,13 @@ def create_api_key(session: Session, data: ApiKeyCreate) -> tuple[ApiKey, str]:
     """Make a key and return it with its plain text, which is never stored and never shown again."""
     if data.person_id is not None and org_repo.person_by_id(session, data.person_id) is None:
         raise unknown_reference("person", "Personen", str(data.person_id), "person_id")
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise InvalidInput(
+            "The expiry time has already passed.",
+            "Utgångstiden har redan passerat.",
+            code="EXPIRY_IN_PAST",
+            field="expires_at",
+        )
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
     plain = f"{API_KEY_MARK}{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(

@@ -37,20 +37,27 @@ class TokenVerifier:
         return self._secret is not None or self._jwks is not None
 
     def _key_for(self, token: str) -> tuple[Any, list[str]]:
+        """The one key that may verify this token: the secret for HS256, or the JWKS signing key
+        with the token's key id and algorithm. Nothing in the header is trusted beyond choosing."""
         try:
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError as exc:
+        except jwt.PyJWTError as exc:
             raise _invalid("The token is not a JWT.", "Token är ingen JWT.") from exc
-        algorithm = header.get("alg")
+        algorithm, kid = header.get("alg"), header.get("kid")
         if algorithm == "HS256" and self._secret is not None:
             return self._secret, ["HS256"]
         if algorithm in ASYMMETRIC_ALGORITHMS and self._jwks is not None:
-            kid = header.get("kid")
-            candidates = [k for k in self._jwks.keys if kid is None or k.key_id == kid]
+            candidates = [
+                key
+                for key in self._jwks.keys
+                if (kid is None or key.key_id == kid)
+                and key.algorithm_name == algorithm
+                and key.public_key_use in (None, "sig")
+            ]
             if len(candidates) != 1:
                 raise _invalid(
-                    "No single key in the JWKS matches the token's key id.",
-                    "Ingen entydig nyckel i JWKS matchar tokens nyckel-id.",
+                    "No single signing key in the JWKS matches the token's key id and algorithm.",
+                    "Ingen entydig signeringsnyckel i JWKS matchar tokens nyckel-id och algoritm.",
                 )
             return candidates[0].key, [algorithm]
         raise _invalid(
@@ -94,7 +101,7 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise _invalid(f"The token is invalid: {exc}.", f"Token är ogiltig: {exc}.") from exc
         username = claims[self._claim]
-        if not isinstance(username, str) or not username:
+        if not isinstance(username, str) or not username or "\x00" in username:
             raise _invalid(
                 f"The claim {self._claim!r} does not name a person.",
                 f"Anspråket {self._claim!r} anger ingen person.",

@@ -50,7 +50,12 @@ def is_empty(session: Session) -> bool:
     return session.scalar(select(Organ.id).limit(1)) is None
 
 
-def load_demo(session: Session, valid_from: date) -> DemoCast:
+TERM_START = date(2023, 1, 1)
+"""The demo's roles start with the committees' term of office 2023–2026, so history questions
+("who was chair on …") have an answer from the first run."""
+
+
+def load_demo(session: Session, valid_from: date = TERM_START) -> DemoCast:
     """Create all of Exempelkommun, every period starting on ``valid_from``; flush, never commit.
 
     Meant for an empty database: the organ codes, unit codes and usernames are fixed, so loading

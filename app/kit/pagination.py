@@ -11,6 +11,8 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in both databases; anything larger is not an id of ours."""
 
 
 class InvalidCursor(ValueError):
@@ -29,7 +31,7 @@ def decode_cursor(cursor: str) -> int:
         after = data["after"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise InvalidCursor(cursor) from exc
-    if not isinstance(after, int) or isinstance(after, bool):
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
         raise InvalidCursor(cursor)
     return after
 

@@ -1,8 +1,17 @@
 """Pydantic building blocks shared by every domain's schemas."""
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from app.kit.pagination import MAX_ID
 
 T = TypeVar("T")
 
@@ -11,6 +20,20 @@ class Input(BaseModel):
     """Request bodies: unknown fields are an error, so a typo never silently changes nothing."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Patch(Input):
+    """Partial updates: a field left out is unchanged. ``null`` is only accepted for the fields
+    named in ``nullable`` (it clears them); for the others it is a 422, not a silent no-op."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_clearable(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may be left out, but not set to null")
+        return value
 
 
 class Output(BaseModel):
@@ -24,10 +47,14 @@ class Page(Output, Generic[T]):
     next: str | None = Field(default=None, description="URL of the next page; null on the last")
 
 
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A row id: positive and within the database's integer range, so an absurd id is a 422."""
+
 Code = Annotated[
     str,
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_.-]*$"),
 ]
-"""An organ or unit code as the registry writes it: upper case, e.g. ``BUN`` or ``KSAU``."""
+"""A registry code as the registry writes it: upper case, e.g. ``BUN`` or ``KSAU``."""
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]*$")]
+"""A human-readable name: one line, no control characters."""

@@ -57,7 +57,7 @@ def unknown_reference(kind_en: str, kind_sv: str, code: str, field: str) -> Inva
 
 def already_exists(what_en: str, what_sv: str, key: str) -> Conflict:
     return Conflict(
-        f"A {what_en} '{key}' already exists.",
+        f"The {what_en} '{key}' already exists.",
         f"{what_sv} '{key}' finns redan.",
         code="ALREADY_EXISTS",
     )
@@ -68,6 +68,7 @@ def invalid_period(valid_from: date, valid_to: date) -> InvalidInput:
         f"The period ends ({valid_to}) before it starts ({valid_from}).",
         f"Perioden slutar ({valid_to}) innan den börjar ({valid_from}).",
         code="INVALID_PERIOD",
+        field="valid_to",
     )
 
 

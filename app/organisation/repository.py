@@ -65,14 +65,20 @@ def list_organs(
     return _page(session, query, Organ.id, window)
 
 
-def organ_ancestor_ids(session: Session, organ_id: int) -> list[int]:
-    """The chain above an organ, nearest first (organ trees are a handful of levels deep)."""
-    chain: list[int] = []
-    current: int | None = session.scalar(select(Organ.parent_id).where(Organ.id == organ_id))
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = session.scalar(select(Organ.parent_id).where(Organ.id == current))
-    return chain
+def lock_place(session: Session, model: type[Organ] | type[Unit], place_id: int) -> None:
+    """Serialise writes to one organ's or unit's roles (``FOR UPDATE``; SQLite serialises writers
+    by itself)."""
+    session.execute(select(model.id).where(model.id == place_id).with_for_update())
+
+
+def children_open_after(
+    session: Session, model: type[Organ] | type[Unit], parent_id: int, day: date
+) -> list[Organ | Unit]:
+    """Sub-organs or sub-units that still exist after ``day``."""
+    query = select(model).where(
+        model.parent_id == parent_id, or_(model.valid_to.is_(None), model.valid_to > day)
+    )
+    return cast(list[Organ | Unit], list(session.scalars(query)))
 
 
 # Units
@@ -140,7 +146,8 @@ def list_people(
     if username is not None:
         query = query.where(Person.username == username)
     if name_contains:
-        query = query.where(Person.name.ilike(f"%{name_contains}%"))
+        literal = name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Person.name.ilike(f"%{literal}%", escape="\\"))
     return _page(session, query, Person.id, window)
 
 
@@ -218,13 +225,27 @@ def overlapping_holdings(
     person_id: int | None = None,
     excluding_id: int | None = None,
 ) -> list[Holding]:
-    query = select(model).where(_place_column(model) == place_id, overlaps(model, start, end))
+    query = (
+        select(model)
+        .options(joinedload(model.person))
+        .where(_place_column(model) == place_id, overlaps(model, start, end))
+    )
     if role is not None:
         query = query.where(model.role == role)
     if person_id is not None:
         query = query.where(model.person_id == person_id)
     if excluding_id is not None:
         query = query.where(model.id != excluding_id)
+    return list(session.scalars(query))
+
+
+def holdings_open_after(
+    session: Session, model: HoldingModel, place_id: int, day: date
+) -> list[Holding]:
+    """Roles in an organ or unit that go on after ``day``."""
+    query = select(model).where(
+        _place_column(model) == place_id, or_(model.valid_to.is_(None), model.valid_to > day)
+    )
     return list(session.scalars(query))
 
 
@@ -243,9 +264,3 @@ def current_holdings(
         .where(Position.person_id == person_id, active_on(Position, on))
     )
     return list(memberships), list(positions)
-
-
-def has_holdings(session: Session, person_id: int) -> bool:
-    membership = select(Membership.id).where(Membership.person_id == person_id).limit(1)
-    position = select(Position.id).where(Position.person_id == person_id).limit(1)
-    return session.scalar(membership) is not None or session.scalar(position) is not None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, computed_field
 
-from app.kit.schemas import Code, Input, Name, Output
+from app.kit.schemas import Code, Id, Input, Name, Output, Patch
 from app.organisation.models import Membership, Organ, Position, Unit
 from app.organisation.vocabulary import (
     MembershipRole,
@@ -37,7 +37,9 @@ class OrganCreate(Input):
     valid_from: date | None = Field(default=None, description="First day; default today")
 
 
-class OrganUpdate(Input):
+class OrganUpdate(Patch):
+    nullable = frozenset({"parent"})
+
     name: Name | None = None
     parent: Code | None = None
     seats: Seats | None = None
@@ -87,7 +89,9 @@ class UnitCreate(Input):
     valid_from: date | None = Field(default=None, description="First day; default today")
 
 
-class UnitUpdate(Input):
+class UnitUpdate(Patch):
+    nullable = frozenset({"parent"})
+
     name: Name | None = None
     parent: Code | None = None
     serves: list[Code] | None = None
@@ -129,7 +133,9 @@ class PersonCreate(Input):
     email: Email | None = None
 
 
-class PersonUpdate(Input):
+class PersonUpdate(Patch):
+    nullable = frozenset({"email"})
+
     username: Username | None = None
     name: Name | None = None
     email: Email | None = None
@@ -156,13 +162,15 @@ class PersonRead(PersonSummary):
 # Memberships and positions
 
 
-class PeriodUpdate(Input):
+class PeriodUpdate(Patch):
+    nullable = frozenset({"valid_to"})
+
     valid_from: date | None = None
     valid_to: date | None = None
 
 
 class MembershipCreate(Input):
-    person_id: int
+    person_id: Id
     organ: Code
     role: MembershipRole
     valid_from: date | None = Field(default=None, description="First day; default today")
@@ -199,7 +207,7 @@ class MembershipRead(Output):
 
 
 class PositionCreate(Input):
-    person_id: int
+    person_id: Id
     unit: Code
     role: PositionRole
     valid_from: date | None = Field(default=None, description="First day; default today")

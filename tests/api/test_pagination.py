@@ -3,21 +3,31 @@
 from tests.builders import bearer, make_organ, make_registrar
 
 
+def walk(client, url: str, headers) -> list[str]:
+    codes: list[str] = []
+    while url:
+        page = client.get(url, headers=headers).json()
+        codes += [organ["code"] for organ in page["items"]]
+        url = page["next"]
+    return codes
+
+
 def test_following_next_visits_every_row_once(client, session, settings):
     codes = [make_organ(session, code=f"P{i:02d}").code for i in range(7)]
     headers = bearer(settings, make_registrar(session).username)
     session.commit()
+    assert walk(client, "/api/v1/organs?limit=3", headers) == codes
 
-    seen: list[str] = []
-    url = "/api/v1/organs?limit=3"
-    while url:
-        page = client.get(url, headers=headers).json()
-        seen += [organ["code"] for organ in page["items"]]
-        url = page["next"]
-        if len(seen) == 3:
-            make_organ(session, code="P99")  # inserted mid-walk: lands after the cursor
-            session.commit()
-    assert seen == [*codes, "P99"]
+
+def test_rows_inserted_mid_walk_neither_repeat_nor_shift_the_walk(client, session, settings):
+    codes = [make_organ(session, code=f"P{i:02d}").code for i in range(5)]
+    headers = bearer(settings, make_registrar(session).username)
+    session.commit()
+    first = client.get("/api/v1/organs?limit=3", headers=headers).json()
+    make_organ(session, code="P99")
+    session.commit()
+    rest = walk(client, first["next"], headers)
+    assert [o["code"] for o in first["items"]] + rest == [*codes, "P99"]
 
 
 def test_last_page_has_no_next(client, session, settings):

@@ -85,12 +85,28 @@ def test_revoked_key_is_refused(client, admin):
     assert response.json()["code"] == "API_KEY_REVOKED"
 
 
-def test_expired_key_is_refused(client, admin):
-    expires = (utcnow() - timedelta(seconds=1)).isoformat()
-    key = create_key(client, admin, scopes=["admin"], expires_at=expires)["key"]
-    response = client.get("/api/v1/me", headers=key_header(key))
+def test_expired_key_is_refused(client, session, admin):
+    expires = (utcnow() + timedelta(hours=1)).isoformat()
+    created = create_key(client, admin, scopes=["admin"], expires_at=expires)
+    assert client.get("/api/v1/me", headers=key_header(created["key"])).status_code == 200
+    session.get(ApiKey, created["id"]).expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    response = client.get("/api/v1/me", headers=key_header(created["key"]))
     assert response.status_code == 401
     assert response.json()["code"] == "API_KEY_EXPIRED"
+
+
+@pytest.mark.parametrize(
+    ("expires_at", "code"),
+    [("2020-01-01T00:00:00+00:00", "EXPIRY_IN_PAST"), ("2030-01-01T00:00:00", "VALIDATION_FAILED")],
+    ids=["past", "no-time-zone"],
+)
+def test_expiry_must_be_a_future_moment_with_a_zone(client, session, admin, expires_at, code):
+    body = {"name": "x", "scopes": ["admin"], "expires_at": expires_at}
+    response = client.post("/api/v1/api-keys", json=body, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+    assert session.scalars(select(ApiKey)).all() == []
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,20 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, page
+from app.api.deps import (
+    AdminDep,
+    IdQuery,
+    PrincipalDep,
+    SessionDep,
+    WindowDep,
+    located,
+    page,
+)
 from app.api.problems import responses
+from app.kit.pagination import MAX_ID
 from app.kit.schemas import Page
 from app.organisation import service
 from app.organisation.models import Membership, Position
@@ -26,10 +35,6 @@ from app.organisation.schemas import (
     PositionRead,
 )
 from app.organisation.vocabulary import MembershipRole, PositionRole
-
-READ = responses(400, 401, 404)
-ONE = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 422)
 
 
 def _router(
@@ -45,15 +50,15 @@ def _router(
     router = APIRouter(prefix=f"/{noun}s", tags=["organisation"])
     convert = read_type.of
     page_type = Page[read_type]
-    HoldingId = Annotated[int, Path(alias=f"{noun}_id")]
+    HoldingId = Annotated[int, Path(alias=f"{noun}_id", ge=1, le=MAX_ID)]
 
-    @router.get("", summary=f"List {noun}s", responses=READ, name=f"list_{noun}s")
+    @router.get("", summary=f"List {noun}s", responses=responses(400, 404), name=f"list_{noun}s")
     def list_holdings(
         request: Request,
         session: SessionDep,
         _: PrincipalDep,
         window: WindowDep,
-        person_id: int | None = None,
+        person_id: IdQuery = None,
         place_code: Annotated[
             str | None, Query(alias=place, description=f"Code of the {place}")
         ] = None,
@@ -69,20 +74,26 @@ def _router(
         "",
         summary=f"Create a {noun}",
         status_code=status.HTTP_201_CREATED,
-        responses=WRITE,
+        responses=responses(403, 409),
         name=f"create_{noun}",
     )
-    def create_holding(session: SessionDep, _: AdminDep, body: create_type) -> read_type:
-        return convert(create(session, body))
+    def create_holding(
+        request: Request, response: Response, session: SessionDep, _: AdminDep, body: create_type
+    ) -> read_type:
+        holding = create(session, body)
+        located(request, response, f"get_{noun}", **{f"{noun}_id": holding.id})
+        return convert(holding)
 
-    @router.get(f"/{{{noun}_id}}", summary=f"Get a {noun}", responses=ONE, name=f"get_{noun}")
+    @router.get(
+        f"/{{{noun}_id}}", summary=f"Get a {noun}", responses=responses(404), name=f"get_{noun}"
+    )
     def get_holding(session: SessionDep, _: PrincipalDep, holding_id: HoldingId) -> read_type:
         return convert(service.get_holding(session, model, holding_id))
 
     @router.patch(
         f"/{{{noun}_id}}",
         summary=f"Correct the recorded period of a {noun}",
-        responses=WRITE,
+        responses=responses(403, 404, 409),
         name=f"update_{noun}",
     )
     def update_holding(
@@ -92,8 +103,8 @@ def _router(
 
     @router.post(
         f"/{{{noun}_id}}/end",
-        summary=f"End a {noun} (set valid_to)",
-        responses=WRITE,
+        summary=f"End a {noun} (set valid_to, its last day)",
+        responses=responses(403, 404, 409),
         name=f"end_{noun}",
     )
     def end_holding(

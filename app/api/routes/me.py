@@ -3,15 +3,12 @@
 from fastapi import APIRouter
 
 from app.api.deps import PrincipalDep
-from app.api.problems import responses
 from app.auth.schemas import GrantRead, MeRead
 
 router = APIRouter(tags=["auth"])
 
 
-@router.get(
-    "/me", summary="The calling person or key, with today's roles", responses=responses(401)
-)
+@router.get("/me", summary="The calling person or key, with today's roles")
 def me(principal: PrincipalDep) -> MeRead:
     return MeRead(
         person_id=principal.person_id,

@@ -3,9 +3,9 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, page
+from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
 from app.kit.clock import today
 from app.kit.schemas import Page
@@ -21,12 +21,9 @@ from app.organisation.schemas import (
 from app.organisation.vocabulary import MembershipRole, OrganKind
 
 router = APIRouter(prefix="/organs", tags=["organisation"])
-READ = responses(400, 401)
-ONE = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 422)
 
 
-@router.get("", summary="List organs", responses=READ)
+@router.get("", summary="List organs", responses=responses(400, 404))
 def list_organs(
     request: Request,
     session: SessionDep,
@@ -42,22 +39,35 @@ def list_organs(
     return Page[OrganRead].model_validate(page(request, rows, OrganRead.of))
 
 
-@router.post("", summary="Create an organ", status_code=status.HTTP_201_CREATED, responses=WRITE)
-def create_organ(session: SessionDep, _: AdminDep, body: OrganCreate) -> OrganRead:
-    return OrganRead.of(service.create_organ(session, body))
+@router.post(
+    "",
+    summary="Create an organ",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403, 409),
+)
+def create_organ(
+    request: Request, response: Response, session: SessionDep, _: AdminDep, body: OrganCreate
+) -> OrganRead:
+    organ = service.create_organ(session, body)
+    located(request, response, "get_organ", code=organ.code)
+    return OrganRead.of(organ)
 
 
-@router.get("/{code}", summary="Get an organ", responses=ONE)
+@router.get("/{code}", summary="Get an organ", responses=responses(404))
 def get_organ(session: SessionDep, _: PrincipalDep, code: str) -> OrganRead:
     return OrganRead.of(service.get_organ(session, code))
 
 
-@router.patch("/{code}", summary="Update an organ", responses=WRITE)
+@router.patch("/{code}", summary="Update an organ", responses=responses(403, 404))
 def update_organ(session: SessionDep, _: AdminDep, code: str, body: OrganUpdate) -> OrganRead:
     return OrganRead.of(service.update_organ(session, code, body))
 
 
-@router.post("/{code}/end", summary="End an organ (set valid_to)", responses=WRITE)
+@router.post(
+    "/{code}/end",
+    summary="End an organ, and the roles in it (set valid_to)",
+    responses=responses(403, 404, 409),
+)
 def end_organ(
     session: SessionDep, _: AdminDep, code: str, body: EndRequest | None = None
 ) -> OrganRead:
@@ -66,8 +76,8 @@ def end_organ(
 
 @router.get(
     "/{code}/members",
-    summary="Who holds which role in the organ on a date",
-    responses=ONE,
+    summary="Who holds which role in the organ on a date (all of them, in order of rank)",
+    responses=responses(404),
 )
 def organ_members(
     session: SessionDep,

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, page
+from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
 from app.kit.schemas import Page
 from app.organisation import service
@@ -12,12 +12,9 @@ from app.organisation.schemas import PersonCreate, PersonRead, PersonUpdate
 from app.organisation.vocabulary import PersonKind
 
 router = APIRouter(prefix="/people", tags=["organisation"])
-READ = responses(400, 401)
-ONE = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 422)
 
 
-@router.get("", summary="List people", responses=READ)
+@router.get("", summary="List people", responses=responses(400))
 def list_people(
     request: Request,
     session: SessionDep,
@@ -31,18 +28,27 @@ def list_people(
     return Page[PersonRead].model_validate(page(request, rows, PersonRead.model_validate))
 
 
-@router.post("", summary="Register a person", status_code=status.HTTP_201_CREATED, responses=WRITE)
-def create_person(session: SessionDep, _: AdminDep, body: PersonCreate) -> PersonRead:
-    return PersonRead.model_validate(service.create_person(session, body))
+@router.post(
+    "",
+    summary="Register a person",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403, 409),
+)
+def create_person(
+    request: Request, response: Response, session: SessionDep, _: AdminDep, body: PersonCreate
+) -> PersonRead:
+    person = service.create_person(session, body)
+    located(request, response, "get_person", person_id=person.id)
+    return PersonRead.model_validate(person)
 
 
-@router.get("/{person_id}", summary="Get a person", responses=ONE)
-def get_person(session: SessionDep, _: PrincipalDep, person_id: int) -> PersonRead:
+@router.get("/{person_id}", summary="Get a person", responses=responses(404))
+def get_person(session: SessionDep, _: PrincipalDep, person_id: IdPath) -> PersonRead:
     return PersonRead.model_validate(service.get_person(session, person_id))
 
 
-@router.patch("/{person_id}", summary="Update a person", responses=WRITE)
+@router.patch("/{person_id}", summary="Update a person", responses=responses(403, 404, 409))
 def update_person(
-    session: SessionDep, _: AdminDep, person_id: int, body: PersonUpdate
+    session: SessionDep, _: AdminDep, person_id: IdPath, body: PersonUpdate
 ) -> PersonRead:
     return PersonRead.model_validate(service.update_person(session, person_id, body))

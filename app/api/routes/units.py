@@ -3,9 +3,9 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, page
+from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
 from app.kit.clock import today
 from app.kit.schemas import Page
@@ -15,12 +15,9 @@ from app.organisation.schemas import EndRequest, PositionRead, UnitCreate, UnitR
 from app.organisation.vocabulary import PositionRole
 
 router = APIRouter(prefix="/units", tags=["organisation"])
-READ = responses(400, 401, 404)
-ONE = responses(401, 404)
-WRITE = responses(401, 403, 404, 409, 422)
 
 
-@router.get("", summary="List units", responses=READ)
+@router.get("", summary="List units", responses=responses(400, 404))
 def list_units(
     request: Request,
     session: SessionDep,
@@ -34,22 +31,32 @@ def list_units(
     return Page[UnitRead].model_validate(page(request, rows, UnitRead.of))
 
 
-@router.post("", summary="Create a unit", status_code=status.HTTP_201_CREATED, responses=WRITE)
-def create_unit(session: SessionDep, _: AdminDep, body: UnitCreate) -> UnitRead:
-    return UnitRead.of(service.create_unit(session, body))
+@router.post(
+    "", summary="Create a unit", status_code=status.HTTP_201_CREATED, responses=responses(403, 409)
+)
+def create_unit(
+    request: Request, response: Response, session: SessionDep, _: AdminDep, body: UnitCreate
+) -> UnitRead:
+    unit = service.create_unit(session, body)
+    located(request, response, "get_unit", code=unit.code)
+    return UnitRead.of(unit)
 
 
-@router.get("/{code}", summary="Get a unit", responses=ONE)
+@router.get("/{code}", summary="Get a unit", responses=responses(404))
 def get_unit(session: SessionDep, _: PrincipalDep, code: str) -> UnitRead:
     return UnitRead.of(service.get_unit(session, code))
 
 
-@router.patch("/{code}", summary="Update a unit", responses=WRITE)
+@router.patch("/{code}", summary="Update a unit", responses=responses(403, 404))
 def update_unit(session: SessionDep, _: AdminDep, code: str, body: UnitUpdate) -> UnitRead:
     return UnitRead.of(service.update_unit(session, code, body))
 
 
-@router.post("/{code}/end", summary="End a unit (set valid_to)", responses=WRITE)
+@router.post(
+    "/{code}/end",
+    summary="End a unit, and the positions in it (set valid_to)",
+    responses=responses(403, 404, 409),
+)
 def end_unit(
     session: SessionDep, _: AdminDep, code: str, body: EndRequest | None = None
 ) -> UnitRead:
@@ -57,7 +64,9 @@ def end_unit(
 
 
 @router.get(
-    "/{code}/staff", summary="Who holds which position in the unit on a date", responses=ONE
+    "/{code}/staff",
+    summary="Who holds which position in the unit on a date (all of them, in order of rank)",
+    responses=responses(404),
 )
 def unit_staff(
     session: SessionDep,
