@@ -16,8 +16,15 @@ from app.organisation.vocabulary import (
     label_sv,
 )
 
-Username = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^\S+$")]
-Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Username = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f]+$")
+]
+Email = Annotated[
+    str,
+    StringConstraints(
+        max_length=320, pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$"
+    ),
+]
 Seats = Annotated[int, Field(ge=1, le=1000, description="Number of seats (ledamöter)")]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from app.auth.models import ApiKey
 from app.kit.clock import utcnow
 from app.kit.hashing import sha256_hex
-from tests.builders import bearer, make_person, make_registrar
+from tests.builders import bearer, make_membership, make_person, make_registrar
 
 
 @pytest.fixture
@@ -168,3 +168,15 @@ def test_unknown_key_id_is_404(client, admin):
         client.get("/api/v1/api-keys/999999", headers=admin).json()["code"] == "API_KEY_NOT_FOUND"
     )
     assert client.post("/api/v1/api-keys/999999/revoke", headers=admin).status_code == 404
+
+
+def test_a_key_carries_no_roles_of_its_owner(client, session, admin, settings):
+    """An administrator who makes a key owned by the chair does not gain the chair's roles."""
+    chair = make_membership(session, role="chair")
+    session.commit()
+    key = create_key(client, admin, scopes=["cases:write"], person_id=chair.person_id)["key"]
+    through_key = client.get("/api/v1/me", headers=key_header(key)).json()
+    assert through_key["person_id"] == chair.person_id
+    assert through_key["memberships"] == []
+    own_token = client.get("/api/v1/me", headers=bearer(settings, chair.person.username)).json()
+    assert own_token["memberships"] == [{"place": chair.organ.code, "role": "chair"}]

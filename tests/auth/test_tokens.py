@@ -1,6 +1,9 @@
 """Bearer JWT validation: HS256 with the shared secret, RS256/ES256 against a JWKS file, and
 every way a token can be wrong answered with 401 problem+json and its code."""
 
+import base64
+import hashlib
+import hmac
 import json
 from datetime import timedelta
 
@@ -178,3 +181,29 @@ def test_expired_jwks_token_is_401(jwks_app):
     token = signed(RSA_KEY, "RS256", "rsa-1", exp=utcnow() - timedelta(minutes=5))
     with TestClient(jwks_app) as client:
         assert_401(me(client, token), "TOKEN_EXPIRED")
+
+
+def test_algorithm_that_does_not_fit_the_named_key_is_401(jwks_app):
+    """An ES256 token naming the RSA key's id is refused, not a server error."""
+    with TestClient(jwks_app) as client:
+        assert_401(me(client, signed(EC_KEY, "ES256", "rsa-1")), "TOKEN_INVALID")
+
+
+def test_malformed_header_is_401(client, person, settings):
+    """A header PyJWT itself would never write (a list as key id), signed correctly."""
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    signing_input = ".".join(
+        [part({"alg": "HS256", "kid": ["a"]}), part({"sub": USERNAME, "exp": 4102444800})]
+    )
+    key = settings.jwt_secret.get_secret_value().encode()
+    signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
+    token = f"{signing_input}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
+    assert_401(me(client, token), "TOKEN_INVALID")
+
+
+def test_nul_in_the_username_claim_is_401(client, person, settings):
+    token = hs256(settings.jwt_secret.get_secret_value(), sub="anna\u0000berg")
+    assert_401(me(client, token), "TOKEN_INVALID")

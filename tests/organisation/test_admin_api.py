@@ -19,6 +19,7 @@ class Endpoint:
     admin_only: bool
     ok: int
     missing: str | None  # the path with an unknown id/code, when the endpoint has one
+    expect: dict[str, Any] | None = None  # what the response body must then show
 
     def url(self, org) -> str:
         return self.path.format(org=org)
@@ -34,160 +35,74 @@ def render(body: dict[str, Any] | None, org) -> dict[str, Any] | None:
     }
 
 
+# fmt: off
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/organs", None, None, False, 200, None),
-    Endpoint(
-        "POST",
-        "/api/v1/organs",
-        {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11},
-        {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 0},
-        True,
-        201,
-        None,
-    ),
-    Endpoint("GET", "/api/v1/organs/BUN", None, None, False, 200, "/api/v1/organs/NOPE"),
-    Endpoint(
-        "PATCH",
-        "/api/v1/organs/BUN",
-        {"name": "BUN ny"},
-        {"seats": "many"},
-        True,
-        200,
-        "/api/v1/organs/NOPE",
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/organs/BUN/end",
-        {"valid_to": "2026-12-31"},
-        {"valid_to": "not a date"},
-        True,
-        200,
-        "/api/v1/organs/NOPE/end",
-    ),
-    Endpoint(
-        "GET", "/api/v1/organs/BUN/members", None, None, False, 200, "/api/v1/organs/NOPE/members"
-    ),
+    Endpoint("POST", "/api/v1/organs",
+             {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11},
+             {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 0},
+             True, 201, None,
+             expect={"code": "SN", "kind_label_sv": "nämnd", "valid_to": None}),
+    Endpoint("GET", "/api/v1/organs/BUN", None, None, False, 200, "/api/v1/organs/NOPE",
+             expect={"code": "BUN", "seats": 11}),
+    Endpoint("PATCH", "/api/v1/organs/BUN", {"name": "BUN ny"}, {"seats": "many"},
+             True, 200, "/api/v1/organs/NOPE", expect={"name": "BUN ny", "seats": 11}),
+    Endpoint("POST", "/api/v1/organs/BUN/end", {"valid_to": "2026-12-31"},
+             {"valid_to": "not a date"}, True, 200, "/api/v1/organs/NOPE/end",
+             expect={"valid_to": "2026-12-31"}),
+    Endpoint("GET", "/api/v1/organs/BUN/members", None, None, False, 200,
+             "/api/v1/organs/NOPE/members"),
     Endpoint("GET", "/api/v1/units", None, None, False, 200, None),
-    Endpoint(
-        "POST",
-        "/api/v1/units",
-        {"code": "SOC", "name": "Socialförvaltningen", "serves": ["BUN"]},
-        {"code": "soc lower", "name": "x"},
-        True,
-        201,
-        None,
-    ),
-    Endpoint("GET", "/api/v1/units/UTB", None, None, False, 200, "/api/v1/units/NOPE"),
-    Endpoint(
-        "PATCH",
-        "/api/v1/units/UTB",
-        {"name": "UTB ny"},
-        {"serves": "BUN"},
-        True,
-        200,
-        "/api/v1/units/NOPE",
-    ),
-    Endpoint(
-        "POST", "/api/v1/units/UTB/end", {}, {"valid_to": 5}, True, 200, "/api/v1/units/NOPE/end"
-    ),
-    Endpoint("GET", "/api/v1/units/UTB/staff", None, None, False, 200, "/api/v1/units/NOPE/staff"),
+    Endpoint("POST", "/api/v1/units",
+             {"code": "SOC", "name": "Socialförvaltningen", "serves": ["BUN"]},
+             {"code": "soc lower", "name": "x"}, True, 201, None,
+             expect={"code": "SOC", "serves": ["BUN"]}),
+    Endpoint("GET", "/api/v1/units/UTB", None, None, False, 200, "/api/v1/units/NOPE",
+             expect={"serves": ["BUN"]}),
+    Endpoint("PATCH", "/api/v1/units/UTB", {"name": "UTB ny"}, {"serves": "BUN"},
+             True, 200, "/api/v1/units/NOPE", expect={"name": "UTB ny", "serves": ["BUN"]}),
+    Endpoint("POST", "/api/v1/units/UTB/end", {"valid_to": "2026-12-31"}, {"valid_to": 5},
+             True, 200, "/api/v1/units/NOPE/end", expect={"valid_to": "2026-12-31"}),
+    Endpoint("GET", "/api/v1/units/UTB/staff", None, None, False, 200,
+             "/api/v1/units/NOPE/staff"),
     Endpoint("GET", "/api/v1/people", None, None, False, 200, None),
-    Endpoint(
-        "POST",
-        "/api/v1/people",
-        {"username": "kim.ny", "name": "Kim Ny", "kind": "elected"},
-        {"username": "kim.ny", "name": "Kim Ny", "kind": "robot"},
-        True,
-        201,
-        None,
-    ),
-    Endpoint(
-        "GET", "/api/v1/people/{org.elected.id}", None, None, False, 200, "/api/v1/people/999999"
-    ),
-    Endpoint(
-        "PATCH",
-        "/api/v1/people/{org.elected.id}",
-        {"email": "eva@exempel.se"},
-        {"email": "not-an-email"},
-        True,
-        200,
-        "/api/v1/people/999999",
-    ),
+    Endpoint("POST", "/api/v1/people",
+             {"username": "kim.ny", "name": "Kim Ny", "kind": "elected"},
+             {"username": "kim.ny", "name": "Kim Ny", "kind": "robot"}, True, 201, None,
+             expect={"username": "kim.ny", "kind_label_sv": "förtroendevald"}),
+    Endpoint("GET", "/api/v1/people/{org.elected.id}", None, None, False, 200,
+             "/api/v1/people/999999", expect={"username": "eva.ek"}),
+    Endpoint("PATCH", "/api/v1/people/{org.elected.id}", {"email": "eva@exempel.se"},
+             {"email": "not-an-email"}, True, 200, "/api/v1/people/999999",
+             expect={"email": "eva@exempel.se", "username": "eva.ek"}),
     Endpoint("GET", "/api/v1/memberships", None, None, False, 200, None),
-    Endpoint(
-        "POST",
-        "/api/v1/memberships",
-        {"person_id": "{org.newcomer.id}", "organ": "BUN", "role": "substitute"},
-        {"person_id": "{org.elected.id}", "organ": "BUN", "role": "boss"},
-        True,
-        201,
-        None,
-    ),
-    Endpoint(
-        "GET",
-        "/api/v1/memberships/{org.membership.id}",
-        None,
-        None,
-        False,
-        200,
-        "/api/v1/memberships/999999",
-    ),
-    Endpoint(
-        "PATCH",
-        "/api/v1/memberships/{org.membership.id}",
-        {"valid_to": "2026-12-31"},
-        {"valid_to": "2026-02-30"},
-        True,
-        200,
-        "/api/v1/memberships/999999",
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/memberships/{org.membership.id}/end",
-        {"valid_to": "2026-12-31"},
-        {"valid_to": []},
-        True,
-        200,
-        "/api/v1/memberships/999999/end",
-    ),
+    Endpoint("POST", "/api/v1/memberships",
+             {"person_id": "{org.newcomer.id}", "organ": "BUN", "role": "substitute"},
+             {"person_id": "{org.elected.id}", "organ": "BUN", "role": "boss"}, True, 201, None,
+             expect={"organ": "BUN", "role": "substitute", "role_label_sv": "ersättare"}),
+    Endpoint("GET", "/api/v1/memberships/{org.membership.id}", None, None, False, 200,
+             "/api/v1/memberships/999999", expect={"role": "chair", "organ": "BUN"}),
+    Endpoint("PATCH", "/api/v1/memberships/{org.membership.id}", {"valid_to": "2026-12-31"},
+             {"valid_to": "2026-02-30"}, True, 200, "/api/v1/memberships/999999",
+             expect={"valid_from": "2026-01-01", "valid_to": "2026-12-31"}),
+    Endpoint("POST", "/api/v1/memberships/{org.membership.id}/end", {"valid_to": "2026-12-31"},
+             {"valid_to": []}, True, 200, "/api/v1/memberships/999999/end",
+             expect={"valid_to": "2026-12-31"}),
     Endpoint("GET", "/api/v1/positions", None, None, False, 200, None),
-    Endpoint(
-        "POST",
-        "/api/v1/positions",
-        {"person_id": "{org.employee.id}", "unit": "UTB", "role": "unit_manager"},
-        {"person_id": "{org.employee.id}", "unit": "UTB"},
-        True,
-        201,
-        None,
-    ),
-    Endpoint(
-        "GET",
-        "/api/v1/positions/{org.position.id}",
-        None,
-        None,
-        False,
-        200,
-        "/api/v1/positions/999999",
-    ),
-    Endpoint(
-        "PATCH",
-        "/api/v1/positions/{org.position.id}",
-        {"valid_from": "2026-02-01"},
-        {"valid_from": "yesterday"},
-        True,
-        200,
-        "/api/v1/positions/999999",
-    ),
-    Endpoint(
-        "POST",
-        "/api/v1/positions/{org.position.id}/end",
-        None,
-        {"valid_to": {}},
-        True,
-        200,
-        "/api/v1/positions/999999/end",
-    ),
+    Endpoint("POST", "/api/v1/positions",
+             {"person_id": "{org.employee.id}", "unit": "UTB", "role": "unit_manager"},
+             {"person_id": "{org.employee.id}", "unit": "UTB"}, True, 201, None,
+             expect={"unit": "UTB", "role": "unit_manager", "valid_to": None}),
+    Endpoint("GET", "/api/v1/positions/{org.position.id}", None, None, False, 200,
+             "/api/v1/positions/999999", expect={"role": "case_officer"}),
+    Endpoint("PATCH", "/api/v1/positions/{org.position.id}", {"valid_from": "2026-02-01"},
+             {"valid_from": "yesterday"}, True, 200, "/api/v1/positions/999999",
+             expect={"valid_from": "2026-02-01"}),
+    Endpoint("POST", "/api/v1/positions/{org.position.id}/end", {"valid_to": "2026-12-31"},
+             {"valid_to": {}}, True, 200, "/api/v1/positions/999999/end",
+             expect={"valid_to": "2026-12-31"}),
 ]
+# fmt: on
 
 
 def ids(endpoint: Endpoint) -> str:
@@ -221,6 +136,8 @@ def test_happy_path(client, org, endpoint):
     response = call(client, endpoint, org, headers=org.admin)
     assert response.status_code == endpoint.ok, response.text
     assert response.headers["content-type"] == "application/json"
+    shown = {key: response.json().get(key) for key in endpoint.expect or {}}
+    assert shown == (endpoint.expect or {})
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=ids)

@@ -1,0 +1,54 @@
+"""One request, one transaction — through the real session dependency, not the tests' override:
+a success is committed before the response, a refusal leaves nothing behind, even what was
+already flushed."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from app import migrations
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.main import create_app
+from app.organisation.models import Organ
+from tests.builders import bearer, make_membership, make_organ, make_registrar
+
+
+@pytest.fixture
+def committed(backend, databases, settings) -> Iterator[tuple[TestClient, Engine, dict]]:
+    url = databases(backend)
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as session:
+        registrar = make_registrar(session)
+        make_organ(session, code="BUN")
+        make_membership(session, organ="BUN", valid_from="2026-09-01")
+        headers = bearer(settings, registrar.username)
+    app = create_app(settings.model_copy(update={"database_url": url}))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, engine, headers
+    engine.dispose()
+
+
+def organ(engine: Engine, code: str) -> Organ | None:
+    with session_scope(make_sessionmaker(engine)) as session:
+        return session.scalars(select(Organ).where(Organ.code == code)).one_or_none()
+
+
+def test_a_success_is_committed_when_the_response_arrives(committed):
+    client, engine, headers = committed
+    body = {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11}
+    assert client.post("/api/v1/organs", json=body, headers=headers).status_code == 201
+    assert organ(engine, "SN") is not None
+
+
+def test_a_refusal_after_a_flush_leaves_nothing(committed):
+    """Ending BUN flushes its end date, then finds a role that begins later and refuses (409):
+    the flushed end date must be rolled back with the request."""
+    client, engine, headers = committed
+    response = client.post(
+        "/api/v1/organs/BUN/end", json={"valid_to": "2026-06-30"}, headers=headers
+    )
+    assert response.status_code == 409
+    assert organ(engine, "BUN").valid_to is None
