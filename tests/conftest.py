@@ -29,6 +29,12 @@ POSTGRES_URL = os.environ.get("STYRKEDJA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return f"databases: SQLite and PostgreSQL (fresh databases in {POSTGRES_URL})"
+    return "databases: SQLite only (set STYRKEDJA_TEST_POSTGRES_URL to run on PostgreSQL too)"
+
+
 def _postgres_admin_engine() -> Engine:
     url = make_url(Settings(database_url=POSTGRES_URL or "").database_url)
     return create_engine(url, isolation_level="AUTOCOMMIT")
