@@ -36,7 +36,8 @@ def _name(benchmark: Benchmark) -> str:
 
 
 def _title(benchmark: Benchmark) -> str:
-    return (benchmark.__doc__ or "").strip().splitlines()[0] if benchmark.__doc__ else ""
+    lines = (benchmark.__doc__ or "").strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _positive_float(text: str) -> float:

@@ -7,21 +7,21 @@ the database is created per run and dropped ``WITH (FORCE)`` afterwards, and the
 group is terminated (then killed) whatever happens in between.
 
 The load generator is closed-loop: ``concurrency`` clients each send a request, wait for the
-answer, and send the next. It runs on one asyncio event loop (uvloop when installed) with one
-``httpx.AsyncClient`` whose connection pool is exactly ``concurrency`` keep-alive connections. One
-event loop costs far less CPU per request than a thread per client fighting over the GIL, and
-every client and the request cap share one counter without locks. It still shares the machine
-with the server and PostgreSQL, so it measures its own CPU use (and the server's), and the
-printed figures say how much of the machine each took.
+answer, and send the next. They are threads sharing one ``httpx.Client`` whose pool holds exactly
+``concurrency`` keep-alive connections. Measured on this project's 2-core machine, that costs the
+client about 1.2-1.5 ms of CPU per request against about 2.5-3 ms for the same load from one
+``httpx.AsyncClient`` on an event loop (uvloop or not): the threads spend their waits in the
+socket with the GIL released, and the sync client has no anyio layer. The load generator still
+shares the machine with the server and PostgreSQL, so it measures its own CPU use (and the
+server's, and the bench database's backends') and the printed figures say so.
 
-Every load loop is bounded twice: in time (warm-up + duration, and each request is cut off after
-``request_timeout`` seconds) and in count (``max_requests`` in total, warm-up included). Only
-``http://127.0.0.1`` is ever targeted.
+Every load loop is bounded twice: in time (no request starts after warm-up + duration, each is
+bounded by httpx's ``request_timeout``, and the threads are abandoned at a hard deadline) and in
+count (``max_requests`` in total, warm-up included). Only ``http://127.0.0.1`` is ever targeted.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import re
@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -47,6 +48,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrations
 from app.auth.tokens import mint
@@ -105,7 +107,25 @@ def sharing_note(cores: int | None = None) -> str:
 @dataclass(frozen=True)
 class BenchDatabase:
     name: str
-    url: str  # a postgresql+psycopg:// URL, password included, for the service's environment
+    url: str = field(repr=False)  # postgresql+psycopg://, password included, for the service
+    admin_url: str = field(repr=False)
+
+    def sessions_opened(self) -> int | None:
+        """Connections ever made to this database (``pg_stat_database.sessions``, PostgreSQL 14+;
+        None before): the difference over a run shows connection churn."""
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+                value = connection.execute(
+                    text("SELECT sessions FROM pg_stat_database WHERE datname = :name"),
+                    {"name": self.name},
+                ).scalar()
+        except SQLAlchemyError:
+            return None
+        finally:
+            admin.dispose()
+        return int(value) if value is not None else None
 
 
 def _admin_url(postgres_url: str) -> str:
@@ -134,7 +154,9 @@ def fresh_database(postgres_url: str, *, with_demo: bool = True) -> Iterator[Ben
                         load_demo(session, today())
             finally:
                 engine.dispose()
-            yield BenchDatabase(name=name, url=url)
+            yield BenchDatabase(
+                name=name, url=url, admin_url=admin_url.render_as_string(hide_password=False)
+            )
         finally:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -283,72 +305,102 @@ def running_service(
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _group_cpu_seconds(pgid: int) -> float | None:
-    """User + system CPU seconds of every live process in the process group ``pgid``."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return None
-    ticks = 0
-    for entry in proc.iterdir():
+def _process_ticks(*, pgid: int | None, database: str | None) -> dict[int, tuple[str, int]]:
+    """CPU ticks (user + system) of each live process that is in process group ``pgid`` (the
+    server: ``"server"``) or a PostgreSQL backend connected to ``database`` (its title names the
+    database: ``"postgres"``)."""
+    found: dict[int, tuple[str, int]] = {}
+    marker = f" {database} " if database else None
+    for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            ticks += int(fields[11]) + int(fields[12])
+            fields = stat[stat.rfind(")") + 2 :].split()
+            ticks = int(fields[11]) + int(fields[12])
+            if pgid is not None and int(fields[2]) == pgid:
+                found[int(entry.name)] = ("server", ticks)
+            elif marker and marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found[int(entry.name)] = ("postgres", ticks)
+        except (OSError, IndexError, ValueError):
+            continue  # it exited meanwhile
+    return found
+
+
+def _used_seconds(
+    before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]], kind: str
+) -> float:
+    """CPU seconds the processes of ``kind`` alive at the end used since ``before`` (a process
+    that exited in between is missed, never counted negative)."""
+    ticks = sum(
+        max(now - (before[pid][1] if pid in before else 0), 0)
+        for pid, (what, now) in after.items()
+        if what == kind
+    )
     return ticks / _TICKS
 
 
-def _machine_busy_seconds() -> tuple[float, float] | None:
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
-    try:
-        first = Path("/proc/stat").read_text().splitlines()[0].split()
-    except OSError:
-        return None
+def _machine_busy_seconds() -> float:
+    """Busy CPU seconds of the whole machine since boot, from /proc/stat."""
+    first = Path("/proc/stat").read_text().splitlines()[0].split()
     values = [int(v) for v in first[1:9]]  # user nice system idle iowait irq softirq steal
-    total = sum(values)
-    idle = values[3] + values[4]
-    return (total - idle) / _TICKS, total / _TICKS
+    return (sum(values) - values[3] - values[4]) / _TICKS
 
 
 @dataclass(frozen=True)
 class CpuUse:
-    """CPU used during the measured phase, in cores (1.0 = one core fully busy)."""
+    """CPU used during the measured phase, in cores (1.0 = one core fully busy). Server and
+    PostgreSQL figures are None where /proc is missing; PostgreSQL's misses backends that exited
+    during the phase."""
 
     client: float
-    server: float | None
-    machine: float | None  # everything: client, server, PostgreSQL, the rest
+    server: float | None = None
+    postgres: float | None = None
+    machine: float | None = None
+
+    @property
+    def other(self) -> float | None:
+        """What neither the client, the server nor the bench database's backends used: other
+        programs on the machine (a busy neighbour makes the figures unreliable), the kernel."""
+        if self.machine is None or self.server is None or self.postgres is None:
+            return None
+        return max(self.machine - self.client - self.server - self.postgres, 0.0)
 
 
-class _CpuMeter:
-    def __init__(self, server_pgid: int | None) -> None:
+class CpuMeter:
+    """Measures CPU use between ``start()`` and ``stop()``: this process (the client), the
+    server's process group, the PostgreSQL backends of one database, and the whole machine."""
+
+    def __init__(self, *, server_pgid: int | None = None, database: str | None = None) -> None:
         self._pgid = server_pgid
+        self._database = database
+        self._proc = Path("/proc/stat").exists()
+
+    def _sample(self) -> tuple[float, float, float, dict[int, tuple[str, int]]]:
+        wall, client = time.perf_counter(), time.process_time()
+        if not self._proc:
+            return wall, client, 0.0, {}
+        processes = _process_ticks(pgid=self._pgid, database=self._database)
+        return wall, client, _machine_busy_seconds(), processes
 
     def start(self) -> None:
-        self._wall = time.perf_counter()
-        self._client = time.process_time()
-        self._server = _group_cpu_seconds(self._pgid) if self._pgid else None
-        self._machine = _machine_busy_seconds()
+        self._start = self._sample()
 
     def stop(self) -> CpuUse:
-        wall = time.perf_counter() - self._wall
-        client = (time.process_time() - self._client) / wall
-        server_now = _group_cpu_seconds(self._pgid) if self._pgid else None
-        server = (
-            (server_now - self._server) / wall
-            if server_now is not None and self._server is not None
-            else None
+        wall, client, machine, processes = self._sample()
+        wall0, client0, machine0, processes0 = self._start
+        elapsed = wall - wall0
+        client_use = (client - client0) / elapsed
+        if not self._proc:
+            return CpuUse(client=client_use)
+        server = _used_seconds(processes0, processes, "server") / elapsed
+        postgres = _used_seconds(processes0, processes, "postgres") / elapsed
+        return CpuUse(
+            client=client_use,
+            server=server if self._pgid is not None else None,
+            postgres=postgres if self._database is not None else None,
+            machine=(machine - machine0) / elapsed,
         )
-        machine_now = _machine_busy_seconds()
-        machine = (
-            (machine_now[0] - self._machine[0]) / wall
-            if machine_now is not None and self._machine is not None
-            else None
-        )
-        return CpuUse(client=client, server=server, machine=machine)
 
 
 # --- the load generator ---------------------------------------------------------------------
@@ -401,77 +453,67 @@ def _require_loopback(url: str) -> None:
         raise ValueError(f"benchmarks only load http://{LOOPBACK}, not {url!r}")
 
 
-async def _closed_loop(
-    url: str,
-    headers: dict[str, str],
-    *,
-    concurrency: int,
-    warmup: float,
-    duration: float,
-    max_requests: int,
-    request_timeout: float,
-    meter: _CpuMeter,
-) -> LoadResult:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    latencies: list[float] = []
-    error_kinds: Counter[str] = Counter()
-    issued = 0
-    measured = 0
-    clock = time.perf_counter
-    async with httpx.AsyncClient(
-        headers=headers, limits=limits, timeout=request_timeout, trust_env=False
-    ) as client:
-        start = clock()
-        measure_from = start + warmup
-        stop_at = measure_from + duration
-        metered = False
+class _ClosedLoop:
+    """``concurrency`` threads sharing one ``httpx.Client`` (a pool of exactly ``concurrency``
+    keep-alive connections), each sending the next request when its answer is in. A request
+    counts when it was *sent* in the measured phase."""
 
-        async def one_client() -> None:
-            nonlocal issued, measured, metered
-            while issued < max_requests:
-                sent = clock()
-                if sent >= stop_at:
-                    return
-                if sent >= measure_from and not metered:
-                    metered = True
-                    meter.start()
-                issued += 1
-                try:
-                    response = await asyncio.wait_for(client.get(url), request_timeout)
-                    kind = None if response.is_success else f"HTTP {response.status_code}"
-                except Exception as exc:  # every failure is a figure, not a crash
-                    kind = type(exc).__name__
-                done = clock()
-                if sent < measure_from:
-                    continue
-                measured += 1
-                if kind is None:
-                    latencies.append((done - sent) * 1000)
-                else:
-                    error_kinds[kind] += 1
+    def __init__(
+        self,
+        client: httpx.Client,
+        url: str,
+        *,
+        measure_from: float,
+        stop_at: float,
+        max_requests: int,
+    ) -> None:
+        self._client = client
+        self._url = url
+        self._measure_from = measure_from
+        self._stop_at = stop_at
+        self._max_requests = max_requests
+        self._lock = threading.Lock()
+        self.issued = 0
+        self.latencies_ms: list[float] = []
+        self.error_kinds: Counter[str] = Counter()
+        self.last_done = measure_from
 
-        await asyncio.gather(*(one_client() for _ in range(concurrency)))
-        finished = clock()
-    if not metered:  # the cap ran out during warm-up
-        meter.start()
-    cpu = meter.stop()
-    return LoadResult(
-        requests=measured,
-        errors=sum(error_kinds.values()),
-        elapsed_s=max(finished - measure_from, 0.0),
-        latencies_ms=latencies,
-        error_kinds=error_kinds,
-        capped=issued >= max_requests,
-        cpu=cpu,
-    )
+    def _may_send(self) -> bool:
+        with self._lock:
+            if self.issued >= self._max_requests:
+                return False
+            self.issued += 1
+            return True
 
+    def figures(self) -> tuple[list[float], Counter[str], float]:
+        """What the finished client threads recorded: latencies, error kinds, last answer."""
+        with self._lock:
+            return list(self.latencies_ms), Counter(self.error_kinds), self.last_done
 
-def _event_loop_factory() -> asyncio.AbstractEventLoop:
-    try:
-        import uvloop  # installed with uvicorn[standard]
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
+    def client_thread(self) -> None:
+        clock = time.perf_counter
+        latencies: list[float] = []
+        kinds: Counter[str] = Counter()
+        last_done = self._measure_from
+        while clock() < self._stop_at and self._may_send():
+            sent = clock()
+            try:
+                response = self._client.get(self._url)
+                kind = None if response.is_success else f"HTTP {response.status_code}"
+            except Exception as exc:  # every failure is a figure, not a crash
+                kind = type(exc).__name__
+            done = clock()
+            if sent < self._measure_from:
+                continue
+            last_done = max(last_done, done)
+            if kind is None:
+                latencies.append((done - sent) * 1000)
+            else:
+                kinds[kind] += 1
+        with self._lock:
+            self.latencies_ms.extend(latencies)
+            self.error_kinds.update(kinds)
+            self.last_done = max(self.last_done, last_done)
 
 
 def generate_load(
@@ -484,27 +526,59 @@ def generate_load(
     max_requests: int = DEFAULT_MAX_REQUESTS,
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT_S,
     server_pid: int | None = None,
+    database: str | None = None,
 ) -> LoadResult:
     """GET ``url`` from ``concurrency`` closed-loop clients: ``warmup`` seconds unmeasured, then
-    ``duration`` seconds measured; never more than ``max_requests`` requests in all, never longer
-    than warm-up + duration + ``request_timeout``. ``server_pid`` (a process group) is measured
-    for CPU use alongside the client."""
+    ``duration`` seconds measured; never more than ``max_requests`` requests in all. No request
+    starts after warm-up + duration, and each is bounded by ``request_timeout`` (httpx's connect,
+    write, pool and read timeouts), so the whole run ends within warm-up + duration + 4 ×
+    ``request_timeout``; a thread still stuck then is abandoned (daemon) and reported as an error.
+    The CPU use of the client, of ``server_pid``'s process group and of ``database``'s PostgreSQL
+    backends is measured over the measured phase."""
     _require_loopback(url)
     if concurrency < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
         raise ValueError("concurrency, duration and max_requests must be positive")
-    with asyncio.Runner(loop_factory=_event_loop_factory) as runner:
-        return runner.run(
-            _closed_loop(
-                url,
-                headers or {},
-                concurrency=concurrency,
-                warmup=warmup,
-                duration=duration,
-                max_requests=max_requests,
-                request_timeout=request_timeout,
-                meter=_CpuMeter(server_pid),
-            )
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    meter = CpuMeter(server_pgid=server_pid, database=database)
+    with httpx.Client(
+        headers=headers or {},
+        limits=limits,
+        timeout=request_timeout,
+        trust_env=False,  # no proxy from the environment between us and 127.0.0.1
+    ) as client:
+        start = time.perf_counter()
+        loop = _ClosedLoop(
+            client,
+            url,
+            measure_from=start + warmup,
+            stop_at=start + warmup + duration,
+            max_requests=max_requests,
         )
+        threads = [
+            threading.Thread(target=loop.client_thread, name=f"bench-client-{i}", daemon=True)
+            for i in range(concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(max(start + warmup - time.perf_counter(), 0.0))
+        meter.start()
+        deadline = start + warmup + duration + 4 * request_timeout + 1.0
+        for thread in threads:
+            thread.join(timeout=max(deadline - time.perf_counter(), 0.0))
+        stuck = sum(thread.is_alive() for thread in threads)
+        cpu = meter.stop()
+        latencies, error_kinds, last_done = loop.figures()
+    if stuck:
+        error_kinds["client thread stuck past the deadline"] += stuck
+    return LoadResult(
+        requests=len(latencies) + sum(error_kinds.values()),
+        errors=sum(error_kinds.values()),
+        elapsed_s=max(last_done - (start + warmup), 0.0),
+        latencies_ms=latencies,
+        error_kinds=error_kinds,
+        capped=loop.issued >= max_requests,
+        cpu=cpu,
+    )
 
 
 # --- printing -------------------------------------------------------------------------------
@@ -520,14 +594,14 @@ def _cores(value: float | None) -> str:
 
 def results_table(title: str, rows: Sequence[tuple[dict[str, str], LoadResult]]) -> Table:
     """One row per configuration: the configuration's own columns (same keys on every row), then
-    the load figures and the CPU each side used (in cores)."""
+    the load figures and the CPU each party used (in cores, see ``CpuUse``)."""
     table = Table(title=title, title_justify="left")
     config_columns = list(rows[0][0]) if rows else []
     for name in config_columns:
         table.add_column(name, justify="right")
     for name in ("requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"):
         table.add_column(name, justify="right")
-    for name in ("client CPU", "server CPU", "machine CPU"):
+    for name in ("CPU client", "server", "PG", "other"):
         table.add_column(name, justify="right", style="dim")
     for config, result in rows:
         table.add_row(
@@ -541,6 +615,7 @@ def results_table(title: str, rows: Sequence[tuple[dict[str, str], LoadResult]])
             _ms(result.max_ms),
             _cores(result.cpu.client),
             _cores(result.cpu.server),
-            _cores(result.cpu.machine),
+            _cores(result.cpu.postgres),
+            _cores(result.cpu.other),
         )
     return table

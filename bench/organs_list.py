@@ -2,8 +2,8 @@
 
 The organ list is the cheapest authenticated read (seven organs in the demo, one page), so its
 throughput is close to the service's per-request floor: token verification, the principal's
-lookup, one query, serialisation. It runs once with one uvicorn worker and once with two, to show
-what a second process buys on this machine.
+lookup (three queries), one query for the organs, serialisation. It runs once with one uvicorn
+worker and once with two, to show what a second process buys on this machine.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import httpx
 
 from app.demo.loader import demo_cast
 from bench.harness import (
+    DEFAULT_WARMUP_S,
     BenchArgs,
     LoadResult,
     RunningService,
@@ -27,6 +28,7 @@ from bench.harness import (
 PATH = "/api/v1/organs"
 DEMO_ORGANS = 7
 WORKER_COUNTS = (1, 2)
+BUSY_NEIGHBOUR_CORES = 0.25  # more "other" CPU than this means something else competed
 
 
 def _check_once(service: RunningService, headers: dict[str, str]) -> None:
@@ -53,19 +55,32 @@ def run(args: BenchArgs) -> None:
                     f"[dim]{workers} worker(s) at {service.base_url}: "
                     f"{args.duration:g} s measured after warm-up …[/dim]"
                 )
+                sessions_before = database.sessions_opened()
                 result = generate_load(
                     service.base_url + PATH,
                     headers=headers,
                     concurrency=args.concurrency,
                     duration=args.duration,
                     server_pid=service.pid,
+                    database=database.name,
                 )
+                sessions_after = database.sessions_opened()
+                if sessions_before is not None and sessions_after is not None:
+                    notes.append(
+                        f"{workers} worker(s): {sessions_after - sessions_before} PostgreSQL "
+                        "connections opened during warm-up + measurement"
+                    )
                 rows.append(
                     ({"workers": str(workers), "concurrency": str(args.concurrency)}, result)
                 )
                 if result.error_kinds:
                     kinds = ", ".join(f"{k} ×{n}" for k, n in result.error_kinds.most_common())
-                    notes.append(f"{workers} worker(s): errors {kinds}")
+                    notes.append(f"{workers} worker(s): errors: {kinds}")
+                if result.cpu.other is not None and result.cpu.other > BUSY_NEIGHBOUR_CORES:
+                    notes.append(
+                        f"{workers} worker(s): {result.cpu.other:.2f} cores went to other programs "
+                        "during the measurement; the figures are not those of a quiet machine"
+                    )
                 count, first = service.log_problems()
                 if count:
                     notes.append(f"{workers} worker(s): {count} suspicious server log line(s):")
@@ -78,8 +93,11 @@ def run(args: BenchArgs) -> None:
     )
     console.print(
         "Latencies are of 2xx answers, closed loop (each client waits for its answer), after a "
-        "2 s unmeasured warm-up. CPU columns: cores busy during the measured phase (client = "
-        "this process, server = uvicorn and its workers, machine = everything incl. PostgreSQL)."
+        f"{DEFAULT_WARMUP_S:g} s unmeasured warm-up. CPU columns: cores busy during the measured "
+        "phase: the client (this process), the server (uvicorn and its workers), PG (the bench "
+        "database's backends alive at the end) and other (the rest: other programs, the kernel, "
+        f"backends that came and went; more than {BUSY_NEIGHBOUR_CORES:g} means a busy "
+        "neighbour)."
     )
     console.print(sharing_note(machine_cores()))
     for note in notes:
