@@ -99,6 +99,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (not with --dev)")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
     dev: Annotated[
         bool,
         typer.Option(help="Migrate, load the demo if the database is empty, print demo tokens"),
@@ -119,11 +120,18 @@ def serve(
                 console.print(f"Using the existing database {engine.url.render_as_string()}.")
         engine.dispose()
         _print_demo_tokens(settings, demo_cast(), f"http://{host}:{port}")
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
     elif workers > 1:
-        uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+        )
     else:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 
 @db_cli.command("upgrade")

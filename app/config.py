@@ -20,6 +20,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
     database_echo: bool = False
+    database_pool_size: int = Field(default=20, ge=1, description="PostgreSQL connections kept")
+    database_max_overflow: int = Field(default=10, ge=0, description="Extra ones under load")
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret")

@@ -58,14 +58,25 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def make_engine(url: str, *, echo: bool = False, sqlite_busy_timeout_ms: int = 5000) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    sqlite_busy_timeout_ms: int = 5000,
+    pool_size: int = 20,
+    max_overflow: int = 10,
+) -> Engine:
+    """The pool should hold as many connections as requests run at once (the threadpool's
+    workers), so connections are reused rather than opened and closed under load."""
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo)
         if engine.url.database not in (None, "", ":memory:"):
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+    )
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

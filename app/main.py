@@ -8,7 +8,7 @@ per process; nothing is built at import time. Interactive docs are served from p
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
@@ -28,19 +28,15 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def _api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (
-        organs.router,
-        units.router,
-        people.router,
-        holdings.memberships,
-        holdings.positions,
-        api_keys.router,
-        me.router,
-    ):
-        api.include_router(router)
-    return api
+API_ROUTERS = (
+    organs.router,
+    units.router,
+    people.router,
+    holdings.memberships,
+    holdings.positions,
+    api_keys.router,
+    me.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_url,
             echo=settings.database_echo,
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
@@ -79,5 +77,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RefuseNulBytes)
     app.include_router(health.router)
-    app.include_router(_api_router())
+    for router in API_ROUTERS:  # included flat: nested routers cost a match per level
+        app.include_router(router, prefix=API_PREFIX)
     return app

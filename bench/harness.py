@@ -257,11 +257,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_service(
-    database_url: str, *, workers: int = 1, ready_timeout: float = READY_TIMEOUT_S
+    database_url: str,
+    *,
+    workers: int = 1,
+    access_log: bool = False,
+    ready_timeout: float = READY_TIMEOUT_S,
 ) -> Iterator[RunningService]:
     """``styrkedja serve`` on 127.0.0.1 and a free port, against ``database_url``, with a random
     JWT secret; yields once ``/health/ready`` answers 200. Always terminated afterwards. Its output
-    goes to a temporary log file (kept only for the duration of the block)."""
+    goes to a temporary log file (kept only for the duration of the block). The access log is off
+    by default: it measures the log writer, not the service."""
     secret = secrets.token_urlsafe(48)
     port = free_port()
     base_url = f"http://{LOOPBACK}:{port}"
@@ -273,6 +278,8 @@ def running_service(
     command = [_styrkedja_executable(), "serve", "--host", LOOPBACK, "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
+    if not access_log:
+        command.append("--no-access-log")
     with tempfile.TemporaryDirectory(prefix="styrkedja-bench-") as tmp:
         log_path = Path(tmp) / "server.log"
         log: IO[bytes]

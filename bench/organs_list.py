@@ -2,8 +2,9 @@
 
 The organ list is the cheapest authenticated read (seven organs in the demo, one page), so its
 throughput is close to the service's per-request floor: token verification, the principal's
-lookup (three queries), one query for the organs, serialisation. It runs once with one uvicorn
-worker and once with two, to show what a second process buys on this machine.
+lookup (the person, then all their roles in one query), one query for the organs,
+serialisation. It runs once with one uvicorn worker and once with two, to show what a second
+process buys on this machine.
 """
 
 from __future__ import annotations

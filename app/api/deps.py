@@ -61,7 +61,8 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_admin(principal: PrincipalDep) -> Principal:
+async def require_admin(principal: PrincipalDep) -> Principal:
+    """Pure (no I/O), so async: it runs on the event loop instead of costing a thread hop."""
     if not principal.is_admin:
         raise Forbidden(
             "Administration needs a registrar position or an API key with the 'admin' scope.",
@@ -75,7 +76,7 @@ def require_admin(principal: PrincipalDep) -> Principal:
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
 
-def get_window(
+async def get_window(
     request: Request,
     cursor: Annotated[str | None, Query(description="Opaque cursor from a page's 'next'")] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Page size")] = None,

@@ -19,19 +19,28 @@ from app.organisation import repository as org_repo
 from app.organisation.errors import unknown_reference
 from app.organisation.models import Person
 from app.organisation.service import get_person
+from app.organisation.vocabulary import MembershipRole, PositionRole
 
 API_KEY_MARK = "stk_"
 PREFIX_LENGTH = 12
 
 
 def _person_principal(session: Session, person: Person, on: date) -> Principal:
-    memberships, positions = org_repo.current_holdings(session, person.id, on)
+    grants = org_repo.grants_on(session, person.id, on)
     return Principal(
         person_id=person.id,
         username=person.username,
         person_kind=person.kind,
-        memberships=tuple(MembershipGrant(m.organ_id, m.organ.code, m.role) for m in memberships),
-        positions=tuple(PositionGrant(p.unit_id, p.unit.code, p.role) for p in positions),
+        memberships=tuple(
+            MembershipGrant(g.place_id, g.place_code, MembershipRole(g.role))
+            for g in grants
+            if g.kind == "membership"
+        ),
+        positions=tuple(
+            PositionGrant(g.place_id, g.place_code, PositionRole(g.role))
+            for g in grants
+            if g.kind == "position"
+        ),
     )
 
 
