@@ -97,12 +97,17 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "Send the body as JSON, with 'Content-Type: application/json'.",
             "Skicka innehållet som JSON, med 'Content-Type: application/json'.",
         )
-    if any(error.get("type") == "json_invalid" for error in raw):
+    malformed = next((error for error in raw if error.get("type") == "json_invalid"), None)
+    if malformed is not None:
+        position = tuple(malformed.get("loc", ()))[1:2]
+        reason = str(malformed.get("ctx", {}).get("error", ""))
+        where_en = f" at character {position[0]}: {reason}" if position else ""
+        where_sv = f" vid tecken {position[0]}: {reason}" if position else ""
         return problem_response(
             400,
             "MALFORMED_JSON",
-            "The request body is not valid JSON.",
-            "Anropets innehåll är inte giltig JSON.",
+            f"The request body is not valid JSON{where_en}.",
+            f"Anropets innehåll är inte giltig JSON{where_sv}.",
         )
     errors = [
         {

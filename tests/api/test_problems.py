@@ -40,7 +40,10 @@ def test_malformed_json_is_400_and_writes_nothing(client, session, admin):
         content=b'{"code": "SN", "name": ',
         headers={**admin, "content-type": "application/json"},
     )
-    assert_problem(response, 400, "MALFORMED_JSON")
+    problem = assert_problem(response, 400, "MALFORMED_JSON")
+    assert (
+        problem["detail"] == "The request body is not valid JSON at character 23: Expecting value."
+    )
     assert organ_count(session) == before
 
 
