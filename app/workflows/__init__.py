@@ -1,6 +1,6 @@
-"""The workflow engine: definitions as data, named guards, machines built once per definition
-version on ``transitions``. Pure: no SQLAlchemy, no FastAPI (an import test keeps it so).
+"""The workflow engine: definitions as data (``definitions/*.yaml``), named guards, payload
+schemas, a validator, and one ``transitions`` machine per definition version (``engine``).
 
-The measure-handling flow itself arrives with the workflow issue (#3); until then this package holds
-nothing else.
+Pure: no SQLAlchemy, no FastAPI (an import test keeps it so). The case service reads a case's
+facts from the database, asks the engine, and writes what it answers.
 """

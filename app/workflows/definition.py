@@ -1,0 +1,124 @@
+"""A workflow definition as data: states, triggers with their guards and payloads, and the
+consequence assessment's configuration. Parsed from YAML or JSON into typed, frozen models;
+``app.workflows.validation`` checks that one makes sense as a graph."""
+
+import hashlib
+import json
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.workflows.errors import DefinitionInvalid, Problem
+
+Name = str
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StateDef(_Frozen):
+    name: Name = Field(pattern=r"^[a-z][a-z_]*$")
+    label_sv: str
+    label_en: str
+    final: bool = False
+
+
+class TriggerDef(_Frozen):
+    name: Name = Field(pattern=r"^[a-z][a-z_]*$")
+    label_sv: str
+    label_en: str
+    sources: tuple[Name, ...] = Field(alias="from", min_length=1)
+    dest: Name | None = Field(alias="to", description="null: internal, the state stays")
+    payload: str
+    guards: tuple[str, ...] = ()
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class LevelDef(_Frozen):
+    label_sv: str
+    label_en: str
+    required: tuple[str, ...]
+    perspective_fields: tuple[str, ...]
+
+
+class PerspectiveDef(_Frozen):
+    key: str
+    label_sv: str
+    label_en: str
+    extra_fields: tuple[str, ...] = ()
+
+
+class AssessmentConfig(_Frozen):
+    levels: dict[str, LevelDef]
+    perspectives: tuple[PerspectiveDef, ...]
+
+
+class Definition(_Frozen):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    version: int = Field(ge=1)
+    label_sv: str
+    label_en: str
+    initial: Name
+    states: tuple[StateDef, ...] = Field(min_length=1)
+    triggers: tuple[TriggerDef, ...]
+    assessment: AssessmentConfig
+
+    @cached_property
+    def state_names(self) -> frozenset[str]:
+        return frozenset(state.name for state in self.states)
+
+    @cached_property
+    def final_states(self) -> frozenset[str]:
+        return frozenset(state.name for state in self.states if state.final)
+
+    def state(self, name: str) -> StateDef:
+        return next(state for state in self.states if state.name == name)
+
+    def trigger(self, name: str) -> TriggerDef | None:
+        return next((trigger for trigger in self.triggers if trigger.name == name), None)
+
+    def triggers_from(self, state: str) -> list[TriggerDef]:
+        return [trigger for trigger in self.triggers if state in trigger.sources]
+
+    def body(self) -> dict[str, Any]:
+        """The document as stored: plain JSON, with the same field names as the YAML."""
+        return self.model_dump(mode="json", by_alias=True, exclude={"state_names", "final_states"})
+
+    def checksum(self) -> str:
+        canonical = json.dumps(
+            self.body(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse(document: dict[str, Any]) -> Definition:
+    """Shape only (fields, types); ``validate`` checks the graph."""
+    try:
+        return Definition.model_validate(document)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                "MALFORMED_DEFINITION",
+                f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}",
+            )
+            for error in exc.errors()
+        ]
+        raise DefinitionInvalid(problems) from exc
+
+
+def load_yaml(text: str) -> Definition:
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict):
+        raise DefinitionInvalid([Problem("MALFORMED_DEFINITION", "the document is not a mapping")])
+    return parse(document)
+
+
+def builtin(key: str, version: int) -> Definition:
+    """A definition shipped with the code (``app/workflows/definitions/{key}.v{version}.yaml``)."""
+    text = resources.files("app.workflows").joinpath(f"definitions/{key}.v{version}.yaml")
+    return load_yaml(text.read_text(encoding="utf-8"))

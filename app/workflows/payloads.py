@@ -1,0 +1,136 @@
+"""What each trigger takes, validated before anything is fired. Definitions name these schemas;
+the registry at the bottom is the list a definition may choose from."""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Code = Annotated[
+    str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_.-]*$")
+]
+
+
+class Route(StrEnum):
+    political = "political"
+    operational = "operational"
+
+
+class Level(StrEnum):
+    none = "none"
+    simplified = "simplified"
+    comprehensive = "comprehensive"
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Empty(Payload):
+    pass
+
+
+class Triage(Payload):
+    route: Route
+    of_principle: bool = Field(
+        default=False, description="Of principle or of greater importance (KL 6:38)"
+    )
+    motivation: Text
+
+
+class ScopeAssessment(Payload):
+    level: Level
+    motivation: Text | None = Field(default=None, description="Required for level 'none'")
+
+
+class Prioritise(Payload):
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] = Field(
+        description="The budget year the ranking is for, e.g. 2027"
+    )
+    score: float | None = Field(default=None, ge=0, le=100)
+    rank: int | None = Field(default=None, ge=1)
+    criteria: dict[str, float] = Field(default_factory=dict)
+    motivation: Text
+
+    @model_validator(mode="after")
+    def _score_or_rank(self) -> "Prioritise":
+        if self.score is None and self.rank is None:
+            raise ValueError("give a score, a rank, or both")
+        return self
+
+
+class Approve(Payload):
+    decision_text: Text
+    decided_on: date
+
+
+class Reject(Payload):
+    decision_text: Text
+    motivation: Text
+
+
+class ReferBack(Payload):
+    reason: Text = Field(description="What the new preparation must address")
+    requested_by: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="Who asked for the referral back"
+    )
+
+
+class Milestone(Payload):
+    due_on: date
+    title: Text
+
+
+class StartImplementation(Payload):
+    responsible_unit: Code
+    milestones: list[Milestone] = Field(default_factory=list)
+    budget_sek: int | None = Field(default=None, ge=0)
+
+
+class CompleteImplementation(Payload):
+    outcome_summary: Text
+
+
+class Indicator(Payload):
+    name: Text
+    value: float
+    target: float | None = None
+
+
+class NewProposal(Payload):
+    title: Text
+    problem: Text
+    description: Text | None = None
+
+
+class FollowUpReport(Payload):
+    indicators: list[Indicator] = Field(default_factory=list)
+    deviations: Text | None = None
+    root_causes: Text | None = None
+    conclusions: Text
+
+
+class Close(Payload):
+    report: FollowUpReport
+    new_proposals: list[NewProposal] = Field(default_factory=list, max_length=50)
+
+
+class Withdraw(Payload):
+    reason: Text
+
+
+PAYLOADS: dict[str, type[Payload]] = {
+    "empty": Empty,
+    "triage": Triage,
+    "scope_assessment": ScopeAssessment,
+    "prioritise": Prioritise,
+    "approve": Approve,
+    "reject": Reject,
+    "refer_back": ReferBack,
+    "start_implementation": StartImplementation,
+    "complete_implementation": CompleteImplementation,
+    "close": Close,
+    "withdraw": Withdraw,
+}
