@@ -6,6 +6,7 @@ English.
     ├── Unauthenticated     401  missing, invalid or expired credentials, unknown person
     ├── Forbidden           403  authenticated, but not allowed to do this
     ├── NotFound            404  no such resource (or not one the caller may see)
+    ├── NotAcceptable       406  no representation in the media type asked for
     ├── Conflict            409  the request clashes with the current state (duplicates, overlaps)
     ├── PreconditionFailed  412  a stale ``If-Match``
     ├── PayloadTooLarge     413  body over the configured limit
@@ -54,6 +55,11 @@ class Forbidden(StyrkedjaError):
 class NotFound(StyrkedjaError):
     status = 404
     default_code = "NOT_FOUND"
+
+
+class NotAcceptable(StyrkedjaError):
+    status = 406
+    default_code = "NOT_ACCEPTABLE"
 
 
 class Conflict(StyrkedjaError):

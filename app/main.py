@@ -16,7 +16,17 @@ from app import __doc__ as product_summary
 from app.api import openapi, problems
 from app.api.middleware import BodySizeLimit, RefuseNulBytes
 from app.api.openapi import API_PREFIX
-from app.api.routes import api_keys, health, holdings, me, organs, people, units
+from app.api.routes import (
+    api_keys,
+    cases,
+    health,
+    holdings,
+    me,
+    organs,
+    people,
+    units,
+    workflows,
+)
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -36,6 +46,8 @@ API_ROUTERS = (
     holdings.positions,
     api_keys.router,
     me.router,
+    cases.router,
+    workflows.router,
 )
 
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.cases.schemas import Priorities
+from app.cases.service.priorities import priorities
 from app.kit.clock import today
 from app.kit.schemas import Page
 from app.organisation import service
@@ -88,3 +90,17 @@ def organ_members(
 ) -> list[MembershipRead]:
     holdings = service.holders(session, Membership, code, role, on or today())
     return [MembershipRead.of(holding) for holding in holdings]  # type: ignore[arg-type]
+
+
+@router.get(
+    "/{code}/priorities",
+    summary="The organ's prioritised cases for a budget year, with price tags and running total",
+    responses=responses(403, 404),
+)
+def organ_priorities(
+    session: SessionDep,
+    principal: PrincipalDep,
+    code: str,
+    period: Annotated[str, Query(pattern=r"^\d{4}$", description="Budget year, e.g. 2027")],
+) -> Priorities:
+    return priorities(session, principal, code, period)

@@ -1,0 +1,176 @@
+"""Cases: register, read, list, their history, and moving them through the workflow."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+
+from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
+from app.api.problems import responses
+from app.api.routes.diagrams import diagram_response
+from app.cases.errors import reason
+from app.cases.models import Case
+from app.cases.schemas import (
+    AssessmentRead,
+    AssessmentWrite,
+    CaseCreate,
+    CaseRead,
+    EventRead,
+    TransitionOption,
+)
+from app.cases.service import assessments, records, transitions
+from app.cases.service.definitions import engine_of
+from app.errors import BadRequest
+from app.kit.schemas import Page
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+def _etag(response: Response, case: Case) -> CaseRead:
+    response.headers["ETag"] = f'"{case.version}"'
+    return records.to_read(case)
+
+
+def _if_match(value: str | None) -> int | None:
+    """``If-Match: "7"`` (the case's ETag) as a version number; absent means unconditional."""
+    if value is None:
+        return None
+    tag = value.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise BadRequest(
+            "If-Match must be an ETag this service gave out.",
+            "If-Match måste vara en ETag från denna tjänst.",
+            code="INVALID_IF_MATCH",
+        )
+    return int(tag)
+
+
+@router.post(
+    "",
+    summary="Register a case (a proposed measure)",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403),
+)
+def create_case(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    body: CaseCreate,
+) -> CaseRead:
+    case = records.register(session, principal, body)
+    located(request, response, "get_case", case_id=case.id)
+    return _etag(response, case)
+
+
+@router.get("", summary="List cases", responses=responses(400, 403, 404))
+def list_cases(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    window: WindowDep,
+    state: Annotated[list[str] | None, Query(description="One or more states")] = None,
+    organ: Annotated[str | None, Query(description="Code of the owning organ")] = None,
+) -> Page[CaseRead]:
+    rows = records.list_cases(session, principal, window, states=state or [], organ=organ)
+    return Page[CaseRead].model_validate(page(request, rows, records.to_read))
+
+
+@router.get("/{case_id}", summary="Get a case", responses=responses(403, 404))
+def get_case(
+    response: Response, session: SessionDep, principal: PrincipalDep, case_id: IdPath
+) -> CaseRead:
+    return _etag(response, records.get_case(session, principal, case_id))
+
+
+@router.get("/{case_id}/events", summary="The case's history", responses=responses(403, 404))
+def case_events(session: SessionDep, principal: PrincipalDep, case_id: IdPath) -> list[EventRead]:
+    return [
+        EventRead(
+            seq=e.seq,
+            kind=e.kind,
+            trigger=e.trigger,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            payload=e.payload,
+            authority=e.authority,
+            actor={"person_id": e.actor_person_id, "api_key_id": e.actor_api_key_id},
+            created_at=e.created_at,
+        )
+        for e in records.events(session, principal, case_id)
+    ]
+
+
+@router.get(
+    "/{case_id}/transitions",
+    summary="What the case could do next, and what stands in the way of each step",
+    responses=responses(403, 404),
+)
+def case_transitions(
+    session: SessionDep, principal: PrincipalDep, case_id: IdPath
+) -> list[TransitionOption]:
+    _, options = transitions.options(session, principal, case_id)
+    return [
+        TransitionOption(
+            trigger=option.trigger.name,
+            label_sv=option.trigger.label_sv,
+            label_en=option.trigger.label_en,
+            to_state=option.trigger.dest,
+            ready=option.ready,
+            reasons=[reason(problem) for problem in option.problems],
+        )
+        for option in options
+    ]
+
+
+@router.post(
+    "/{case_id}/transitions/{trigger}",
+    summary="Fire a workflow trigger with its payload",
+    responses=responses(403, 404, 409, 412),
+)
+def fire_transition(
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    case_id: IdPath,
+    trigger: str,
+    body: Annotated[dict[str, Any] | None, Body(description="The trigger's payload")] = None,
+    if_match: Annotated[str | None, Header(description="The case's ETag")] = None,
+) -> CaseRead:
+    case = transitions.fire(
+        session, principal, case_id, trigger, body, if_match=_if_match(if_match)
+    )
+    return _etag(response, case)
+
+
+@router.put(
+    "/{case_id}/assessment",
+    summary="Write a new revision of the consequence assessment",
+    responses=responses(403, 404, 409),
+)
+def revise_assessment(
+    session: SessionDep, principal: PrincipalDep, case_id: IdPath, body: AssessmentWrite
+) -> AssessmentRead:
+    assessments.revise(session, principal, case_id, body)
+    return assessments.read(session, principal, case_id)
+
+
+@router.get(
+    "/{case_id}/assessment",
+    summary="The current consequence assessment, what it lacks, and its history",
+    responses=responses(403, 404),
+)
+def get_assessment(session: SessionDep, principal: PrincipalDep, case_id: IdPath) -> AssessmentRead:
+    return assessments.read(session, principal, case_id)
+
+
+@router.get(
+    "/{case_id}/diagram",
+    summary="The case's workflow as a diagram, its current state highlighted",
+    responses=responses(403, 404, 406),
+    response_class=Response,
+)
+def case_diagram(
+    request: Request, session: SessionDep, principal: PrincipalDep, case_id: IdPath
+) -> Response:
+    case = records.get_case(session, principal, case_id)
+    return diagram_response(request, engine_of(case.workflow).definition, current=case.state)

@@ -1,0 +1,2 @@
+"""Cases (ärenden): registration, the consequence assessment's revisions, transitions through the
+workflow, and the append-only event history of each case."""

@@ -1,0 +1,103 @@
+"""Tables of cases: workflow definitions as published, cases pinned to one, assessment revisions
+and the append-only event history."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, Timestamped
+from app.kit.clock import utcnow
+from app.organisation.models import Organ, Unit
+
+
+class WorkflowDefinition(Base):
+    """A published version of a workflow. Never changed after publishing: cases are pinned to it."""
+
+    __tablename__ = "workflow_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class Case(Timestamped, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_organ_id_state", "organ_id", "state"),
+        Index("ix_cases_organ_id_priority_period", "organ_id", "priority_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str] = mapped_column(Text)
+    organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    matter_type: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(32))
+    origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    estimated_cost_sek: Mapped[int | None] = mapped_column(BigInteger)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    appeal_route: Mapped[str] = mapped_column(String(32))
+    confidential: Mapped[bool] = mapped_column(default=False)
+
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("workflow_definitions.id"), index=True)
+    state: Mapped[str] = mapped_column(String(64), index=True)
+    route: Mapped[str | None] = mapped_column(String(16))
+    assessment_level: Mapped[str | None] = mapped_column(String(16))
+    # The reason of a referral back that no assessment revision has answered yet.
+    pending_referral: Mapped[str | None] = mapped_column(Text)
+    priority_period: Mapped[str | None] = mapped_column(String(4))
+    priority_score: Mapped[float | None]
+    priority_rank: Mapped[int | None]
+    last_event_seq: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    registered_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    registered_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+
+    workflow: Mapped[WorkflowDefinition] = relationship(lazy="raise")
+    organ: Mapped[Organ] = relationship(lazy="raise")
+    unit: Mapped[Unit | None] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as is)
+
+
+class AssessmentRevision(Base):
+    __tablename__ = "assessment_revisions"
+    __table_args__ = (UniqueConstraint("case_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    revision: Mapped[int]
+    level: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class CaseEvent(Base):
+    """One step in a case's history. Appended, never changed."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str | None] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    authority: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    actor_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

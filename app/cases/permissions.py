@@ -1,0 +1,37 @@
+"""Who may read and write cases, until the delegation order decides it (issue #4).
+
+A person acting with their own token may; an API key needs the matching scope. This is the
+scope check integrations rely on, not a role check: who may fire which trigger comes from the
+authority resolver, and until it exists every transition records that authority was not resolved.
+"""
+
+from app.auth.principal import Principal
+from app.auth.scopes import Scope
+from app.errors import Forbidden
+
+READ_SCOPES = frozenset({Scope.cases_read, Scope.cases_write, Scope.integration})
+WRITE_SCOPES = frozenset({Scope.cases_write, Scope.integration})
+
+UNRESOLVED_AUTHORITY = {
+    "kind": "unresolved",
+    "note": "Authority per the delegation order is not resolved yet by this version.",
+}
+
+
+def _require(principal: Principal, scopes: frozenset[Scope], what_en: str, what_sv: str) -> None:
+    if principal.via_api_key and not principal.scopes & scopes:
+        raise Forbidden(
+            f"This API key may not {what_en}; it needs one of the scopes "
+            f"{', '.join(sorted(scopes))}.",
+            f"API-nyckeln får inte {what_sv}; den behöver en av behörigheterna "
+            f"{', '.join(sorted(scopes))}.",
+            code="SCOPE_REQUIRED",
+        )
+
+
+def require_read(principal: Principal) -> None:
+    _require(principal, READ_SCOPES, "read cases", "läsa ärenden")
+
+
+def require_write(principal: Principal) -> None:
+    _require(principal, WRITE_SCOPES, "register or move cases", "registrera eller flytta ärenden")

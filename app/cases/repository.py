@@ -1,0 +1,112 @@
+"""Every query of cases, definitions, revisions and events."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.cases.models import AssessmentRevision, Case, CaseEvent, WorkflowDefinition
+from app.kit.pagination import Window
+
+# Definitions
+
+
+def latest_definition(session: Session, key: str) -> WorkflowDefinition | None:
+    query = (
+        select(WorkflowDefinition)
+        .where(WorkflowDefinition.key == key)
+        .order_by(WorkflowDefinition.version.desc())
+        .limit(1)
+    )
+    return session.scalars(query).one_or_none()
+
+
+def definition(session: Session, key: str, version: int) -> WorkflowDefinition | None:
+    query = select(WorkflowDefinition).where(
+        WorkflowDefinition.key == key, WorkflowDefinition.version == version
+    )
+    return session.scalars(query).one_or_none()
+
+
+def definitions(session: Session) -> list[WorkflowDefinition]:
+    query = select(WorkflowDefinition).order_by(WorkflowDefinition.key, WorkflowDefinition.version)
+    return list(session.scalars(query))
+
+
+# Cases
+
+CASE_LOADS = (joinedload(Case.workflow), joinedload(Case.organ), joinedload(Case.unit))
+
+
+def case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
+    """A case with its workflow. ``for_update`` locks the row (PostgreSQL) for a transition;
+    the version column guards the same on SQLite."""
+    query = select(Case).options(*CASE_LOADS).where(Case.id == case_id)
+    if for_update:
+        query = query.with_for_update(of=Case)
+    return session.scalars(query).one_or_none()
+
+
+def list_cases(
+    session: Session,
+    window: Window,
+    *,
+    states: Sequence[str] = (),
+    organ_id: int | None = None,
+) -> list[Case]:
+    query = select(Case).options(*CASE_LOADS)
+    if states:
+        query = query.where(Case.state.in_(states))
+    if organ_id is not None:
+        query = query.where(Case.organ_id == organ_id)
+    if window.after is not None:
+        query = query.where(Case.id > window.after)
+    return list(session.scalars(query.order_by(Case.id).limit(window.limit + 1)))
+
+
+def prioritised(session: Session, organ_id: int, period: str, states: Sequence[str]) -> list[Case]:
+    """An organ's ranked cases for a period: by rank, then by score (highest first), then age."""
+    query = (
+        select(Case)
+        .where(Case.organ_id == organ_id, Case.priority_period == period, Case.state.in_(states))
+        .order_by(
+            Case.priority_rank.is_(None),
+            Case.priority_rank,
+            Case.priority_score.is_(None),
+            Case.priority_score.desc(),
+            Case.id,
+        )
+    )
+    return list(session.scalars(query))
+
+
+# Revisions and events
+
+
+def revisions(session: Session, case_id: int) -> list[AssessmentRevision]:
+    query = (
+        select(AssessmentRevision)
+        .where(AssessmentRevision.case_id == case_id)
+        .order_by(AssessmentRevision.revision)
+    )
+    return list(session.scalars(query))
+
+
+def current_revision(session: Session, case_id: int) -> AssessmentRevision | None:
+    query = (
+        select(AssessmentRevision)
+        .where(AssessmentRevision.case_id == case_id)
+        .order_by(AssessmentRevision.revision.desc())
+        .limit(1)
+    )
+    return session.scalars(query).one_or_none()
+
+
+def events(session: Session, case_id: int) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
+    return list(session.scalars(query))
+
+
+def event_count(session: Session, case_id: int) -> int:
+    query = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+    return int(session.scalar(query) or 0)

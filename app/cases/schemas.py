@@ -1,0 +1,159 @@
+"""Request and response shapes of cases, their assessment, transitions and history."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, computed_field
+
+from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
+from app.kit.schemas import Code, Input, Name, Output
+
+
+class CaseCreate(Input):
+    title: Name = Field(description="Ärendemening")
+    problem: str = Field(min_length=1, max_length=20_000, description="Which problem or challenge")
+    description: str | None = Field(default=None, max_length=20_000)
+    organ: Code = Field(description="Code of the owning organ")
+    unit: Code | None = Field(default=None, description="Code of the responsible unit")
+    matter_type: str | None = Field(default=None, max_length=64)
+    origin: Origin = Origin.operations
+    estimated_cost_sek: int | None = Field(default=None, ge=0, le=10**13, description="Prislapp")
+    flags: list[Flag] = Field(default_factory=list)
+    appeal_route: AppealRoute = AppealRoute.judicial_review
+    confidential: bool = False
+
+
+class WorkflowRef(Output):
+    key: str
+    version: int
+
+
+class Priority(Output):
+    period: str
+    score: float | None
+    rank: int | None
+
+
+class CaseRead(Output):
+    id: int
+    title: str
+    problem: str
+    description: str | None
+    organ: str
+    unit: str | None
+    matter_type: str | None
+    origin: Origin
+    origin_case_id: int | None
+    estimated_cost_sek: int | None
+    flags: list[Flag]
+    appeal_route: AppealRoute
+    confidential: bool
+    workflow: WorkflowRef
+    state: str
+    state_label_sv: str
+    state_label_en: str
+    route: str | None
+    assessment_level: str | None
+    pending_referral: str | None = Field(description="A referral back's reason, until answered")
+    priority: Priority | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def origin_label_sv(self) -> str:
+        return LABELS_SV[self.origin]
+
+
+class Actor(Output):
+    person_id: int | None
+    api_key_id: int | None
+
+
+class EventRead(Output):
+    seq: int
+    kind: str
+    trigger: str | None
+    from_state: str | None
+    to_state: str | None
+    payload: dict[str, Any]
+    authority: dict[str, Any]
+    actor: Actor
+    created_at: datetime
+
+
+class ReasonRead(Output):
+    code: str
+    message_en: str
+    message_sv: str
+    details: dict[str, Any]
+
+
+class TransitionOption(Output):
+    trigger: str
+    label_sv: str
+    label_en: str
+    to_state: str | None = Field(description="null: the case stays in its state")
+    ready: bool
+    reasons: list[ReasonRead] = Field(description="What stands in the way, when not ready")
+
+
+class AssessmentWrite(Input):
+    content: dict[str, Any] = Field(
+        description="The assessment as written: the fields its level requires (problem, "
+        "proposed_measure, alternatives, zero_alternative, cost_sek, time_horizon, …) and "
+        "'perspectives' keyed by perspective (economy, children, …)"
+    )
+    referral_response: str | None = Field(
+        default=None, max_length=20_000, description="How this revision answers a referral back"
+    )
+
+
+class RevisionRead(Output):
+    revision: int
+    level: str
+    content: dict[str, Any]
+    referral_response: str | None
+    created_at: datetime
+    created_by_person_id: int | None
+
+
+class AssessmentRead(Output):
+    level: str | None
+    missing: list[str] = Field(description="What the level still requires, for the current one")
+    current: RevisionRead | None
+    history: list[RevisionRead]
+
+
+class PriorityRow(Output):
+    case_id: int
+    title: str
+    state: str
+    rank: int | None
+    score: float | None
+    estimated_cost_sek: int | None
+    running_total_sek: int = Field(description="Sum of the price tags down to this row")
+
+
+class Priorities(Output):
+    organ: str
+    period: str
+    rows: list[PriorityRow]
+    total_sek: int
+
+
+class DefinitionRead(Output):
+    key: str
+    version: int
+    checksum: str
+    created_at: datetime
+    created_by_person_id: int | None
+    body: dict[str, Any]
+
+
+class DefinitionSummary(Output):
+    key: str
+    version: int
+    checksum: str
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Every rule and write of cases. Services flush, never commit."""

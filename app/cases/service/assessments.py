@@ -1,0 +1,84 @@
+"""The consequence assessment: revisions written while the case is in assessment, each kept."""
+
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.cases import repository as repo
+from app.cases.models import AssessmentRevision, Case
+from app.cases.permissions import require_write
+from app.cases.schemas import AssessmentRead, AssessmentWrite, RevisionRead
+from app.cases.service.definitions import engine_of
+from app.cases.service.records import append_event, get_case
+from app.cases.vocabulary import EventKind
+from app.errors import Conflict
+from app.workflows.assessment import missing_fields
+
+REVISABLE_IN = "assessment"
+
+
+def revise(session: Session, principal: Principal, case_id: int, data: AssessmentWrite) -> Case:
+    """A new revision of the assessment at the level decided for the case. A revision that
+    answers a pending referral back (``referral_response``) clears it."""
+    require_write(principal)
+    case = get_case(session, principal, case_id)
+    if case.state != REVISABLE_IN or case.assessment_level is None:
+        raise Conflict(
+            f"The assessment is written while the case is in '{REVISABLE_IN}', after its scope "
+            f"is decided; the case is in '{case.state}'.",
+            f"Konsekvensbeskrivningen skrivs när ärendet är i '{REVISABLE_IN}', efter beslut om "
+            f"omfattning; ärendet är i '{case.state}'.",
+            code="WRONG_STATE",
+            state=case.state,
+        )
+    current = repo.current_revision(session, case.id)
+    content = dict(data.content)
+    if data.referral_response:
+        content["referral_response"] = data.referral_response
+    revision = AssessmentRevision(
+        case_id=case.id,
+        revision=(current.revision + 1) if current else 1,
+        level=case.assessment_level,
+        content=content,
+        created_by_person_id=principal.person_id,
+    )
+    session.add(revision)
+    if case.pending_referral and data.referral_response:
+        case.pending_referral = None
+    config = engine_of(case.workflow).definition.assessment
+    append_event(
+        session, case, principal, EventKind.assessment_revised,
+        payload={
+            "revision": revision.revision,
+            "level": revision.level,
+            "missing": missing_fields(config, revision.level, content),
+            "answers_referral": bool(data.referral_response),
+        },
+    )  # fmt: skip
+    session.flush()
+    return case
+
+
+def _read(revision: AssessmentRevision) -> RevisionRead:
+    return RevisionRead(
+        revision=revision.revision,
+        level=revision.level,
+        content={k: v for k, v in revision.content.items() if k != "referral_response"},
+        referral_response=revision.content.get("referral_response"),
+        created_at=revision.created_at,
+        created_by_person_id=revision.created_by_person_id,
+    )
+
+
+def read(session: Session, principal: Principal, case_id: int) -> AssessmentRead:
+    case = get_case(session, principal, case_id)
+    history = repo.revisions(session, case.id)
+    current = history[-1] if history else None
+    config = engine_of(case.workflow).definition.assessment
+    level = case.assessment_level
+    missing = missing_fields(config, level, current.content if current else {}) if level else []
+    return AssessmentRead(
+        level=level,
+        missing=missing,
+        current=_read(current) if current else None,
+        history=[_read(revision) for revision in history],
+    )

@@ -1,0 +1,165 @@
+"""Cases as records: register, read, list, and append to their history."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.cases import errors
+from app.cases import repository as repo
+from app.cases.models import Case, CaseEvent
+from app.cases.permissions import require_read, require_write
+from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
+from app.cases.service.definitions import current, engine_of
+from app.cases.vocabulary import EventKind, Origin
+from app.errors import InvalidInput
+from app.kit.pagination import Slice, Window, cut
+from app.organisation.service.structure import get_organ, referenced_organ, referenced_unit
+
+WORKFLOW = "measure"
+
+
+def append_event(
+    session: Session,
+    case: Case,
+    principal: Principal,
+    kind: EventKind,
+    *,
+    payload: dict[str, Any],
+    authority: dict[str, Any] | None = None,
+    trigger: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+) -> CaseEvent:
+    """The next event of the case's history. The case row is locked or version-checked by the
+    caller, so sequence numbers never collide (a unique key refuses it if they would)."""
+    case.last_event_seq += 1
+    event = CaseEvent(
+        case_id=case.id,
+        seq=case.last_event_seq,
+        kind=kind.value,
+        trigger=trigger,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload,
+        authority=authority or {},
+        actor_person_id=principal.person_id,
+        actor_api_key_id=principal.api_key_id,
+    )
+    session.add(event)
+    return event
+
+
+def new_case(
+    session: Session,
+    principal: Principal,
+    data: CaseCreate,
+    *,
+    origin_case_id: int | None = None,
+) -> Case:
+    organ = referenced_organ(session, data.organ, "organ")
+    unit = referenced_unit(session, data.unit, "unit") if data.unit else None
+    workflow = current(session, WORKFLOW)
+    case = Case(
+        title=data.title,
+        problem=data.problem,
+        description=data.description,
+        organ=organ,
+        organ_id=organ.id,
+        unit=unit,
+        unit_id=unit.id if unit else None,
+        matter_type=data.matter_type,
+        origin=data.origin.value,
+        origin_case_id=origin_case_id,
+        estimated_cost_sek=data.estimated_cost_sek,
+        flags=sorted({flag.value for flag in data.flags}),
+        appeal_route=data.appeal_route.value,
+        confidential=data.confidential,
+        workflow=workflow,
+        workflow_id=workflow.id,
+        state=engine_of(workflow).definition.initial,
+        registered_by_person_id=principal.person_id,
+        registered_by_api_key_id=principal.api_key_id,
+    )
+    session.add(case)
+    session.flush()
+    append_event(
+        session, case, principal, EventKind.registered,
+        payload=data.model_dump(mode="json") | {"origin_case_id": origin_case_id},
+        to_state=case.state,
+    )  # fmt: skip
+    session.flush()
+    return case
+
+
+def register(session: Session, principal: Principal, data: CaseCreate) -> Case:
+    require_write(principal)
+    if data.origin == Origin.follow_up:
+        raise InvalidInput(
+            "Cases of origin 'follow_up' are created by closing a follow-up.",
+            "Ärenden med ursprung 'uppföljning' skapas när en uppföljning avslutas.",
+            code="ORIGIN_RESERVED",
+            field="origin",
+        )
+    return new_case(session, principal, data)
+
+
+def get_case(session: Session, principal: Principal, case_id: int) -> Case:
+    require_read(principal)
+    case = repo.case_by_id(session, case_id)
+    if case is None:
+        raise errors.case_not_found(case_id)
+    return case
+
+
+def list_cases(
+    session: Session,
+    principal: Principal,
+    window: Window,
+    *,
+    states: list[str],
+    organ: str | None,
+) -> Slice[Case]:
+    require_read(principal)
+    organ_id = get_organ(session, organ).id if organ else None
+    return cut(repo.list_cases(session, window, states=states, organ_id=organ_id), window)
+
+
+def events(session: Session, principal: Principal, case_id: int) -> list[CaseEvent]:
+    get_case(session, principal, case_id)
+    return repo.events(session, case_id)
+
+
+def to_read(case: Case) -> CaseRead:
+    state = engine_of(case.workflow).definition.state(case.state)
+    priority = (
+        Priority(period=case.priority_period, score=case.priority_score, rank=case.priority_rank)
+        if case.priority_period
+        else None
+    )
+    return CaseRead(
+        id=case.id,
+        title=case.title,
+        problem=case.problem,
+        description=case.description,
+        organ=case.organ.code,
+        unit=case.unit.code if case.unit else None,
+        matter_type=case.matter_type,
+        origin=Origin(case.origin),
+        origin_case_id=case.origin_case_id,
+        estimated_cost_sek=case.estimated_cost_sek,
+        flags=case.flags,
+        appeal_route=case.appeal_route,
+        confidential=case.confidential,
+        workflow=WorkflowRef(key=case.workflow.key, version=case.workflow.version),
+        state=case.state,
+        state_label_sv=state.label_sv,
+        state_label_en=state.label_en,
+        route=case.route,
+        assessment_level=case.assessment_level,
+        pending_referral=case.pending_referral,
+        priority=priority,
+        version=case.version,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+    )

@@ -1,0 +1,170 @@
+"""Moving a case: the only place a case's state is written, and only with what the workflow
+engine answers. One transaction: lock the case, ask the engine, apply the trigger's effects,
+append the event."""
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.principal import Principal
+from app.cases import errors
+from app.cases import repository as repo
+from app.cases.models import Case
+from app.cases.permissions import UNRESOLVED_AUTHORITY, require_read, require_write
+from app.cases.schemas import CaseCreate
+from app.cases.service.definitions import engine_of
+from app.cases.service.records import append_event, get_case, new_case
+from app.cases.vocabulary import EventKind, Flag, Origin
+from app.errors import PreconditionFailed
+from app.organisation.service.structure import referenced_unit
+from app.workflows.engine import Option
+from app.workflows.errors import GuardRefused, UnknownTrigger, WrongState
+from app.workflows.guards import Facts, Referral
+from app.workflows.payloads import (
+    Close,
+    Payload,
+    Prioritise,
+    ReferBack,
+    ScopeAssessment,
+    StartImplementation,
+    Triage,
+)
+
+
+def facts_of(session: Session, case: Case) -> Facts:
+    """What the engine's guards may know of the case, read once per request."""
+    revision = repo.current_revision(session, case.id)
+    return Facts(
+        state=case.state,
+        route=case.route,
+        flags=frozenset(case.flags),
+        assessment_level=case.assessment_level,
+        assessment=revision.content if revision else None,
+        referral=Referral(case.pending_referral, False) if case.pending_referral else None,
+    )
+
+
+# What each trigger records on the case besides its state (the payload itself goes to the event).
+
+
+def _triage(session: Session, principal: Principal, case: Case, payload: Triage) -> None:
+    case.route = payload.route.value
+    if payload.of_principle:
+        case.flags = sorted({*case.flags, Flag.of_principle.value})
+
+
+def _scope(session: Session, principal: Principal, case: Case, payload: ScopeAssessment) -> None:
+    case.assessment_level = payload.level.value
+
+
+def _prioritise(session: Session, principal: Principal, case: Case, payload: Prioritise) -> None:
+    case.priority_period, case.priority_score, case.priority_rank = (
+        payload.period,
+        payload.score,
+        payload.rank,
+    )
+
+
+def _refer_back(session: Session, principal: Principal, case: Case, payload: ReferBack) -> None:
+    case.pending_referral = payload.reason
+
+
+def _start(
+    session: Session, principal: Principal, case: Case, payload: StartImplementation
+) -> None:
+    unit = referenced_unit(session, payload.responsible_unit, "responsible_unit")
+    case.unit, case.unit_id = unit, unit.id
+
+
+def _close(session: Session, principal: Principal, case: Case, payload: Close) -> None:
+    """The seed's loop: the analysis of a follow-up may propose new measures, each a new case."""
+    for proposal in payload.new_proposals:
+        data = CaseCreate(
+            title=proposal.title,
+            problem=proposal.problem,
+            description=proposal.description,
+            organ=case.organ.code,
+            unit=case.unit.code if case.unit else None,
+            matter_type=case.matter_type,
+            origin=Origin.follow_up,
+            appeal_route=case.appeal_route,
+            confidential=case.confidential,
+        )
+        new_case(session, principal, data, origin_case_id=case.id)
+
+
+Effect = Callable[[Session, Principal, Case, Any], None]
+EFFECTS: dict[str, Effect] = {
+    "triage": _triage,
+    "scope_assessment": _scope,
+    "prioritise": _prioritise,
+    "refer_back": _refer_back,
+    "start_implementation": _start,
+    "close": _close,
+}
+
+
+def _locked(session: Session, case_id: int, if_match: int | None) -> Case:
+    case = repo.case_by_id(session, case_id, for_update=True)
+    if case is None:
+        raise errors.case_not_found(case_id)
+    if if_match is not None and if_match != case.version:
+        raise PreconditionFailed(
+            f"The case has changed (version {case.version}, not {if_match}); read it again.",
+            f"Ärendet har ändrats (version {case.version}, inte {if_match}); läs om det.",
+            code="PRECONDITION_FAILED",
+            current_version=case.version,
+        )
+    return case
+
+
+def fire(
+    session: Session,
+    principal: Principal,
+    case_id: int,
+    trigger: str,
+    data: dict[str, Any] | None,
+    *,
+    if_match: int | None = None,
+) -> Case:
+    require_write(principal)
+    case = _locked(session, case_id, if_match)
+    engine = engine_of(case.workflow)
+    try:
+        payload: Payload = engine.parse_payload(trigger, data)
+        firing = engine.fire(facts_of(session, case), trigger, payload)
+    except UnknownTrigger as exc:
+        raise errors.unknown_trigger(exc) from exc
+    except ValidationError as exc:
+        raise errors.invalid_payload(exc) from exc
+    except WrongState as exc:
+        raise errors.wrong_state(exc) from exc
+    except GuardRefused as exc:
+        raise errors.refused(exc) from exc
+    effect = EFFECTS.get(trigger)
+    if effect is not None:
+        effect(session, principal, case, payload)
+    case.state = firing.to_state
+    append_event(
+        session, case, principal, EventKind.transitioned,
+        payload=payload.model_dump(mode="json"), authority=UNRESOLVED_AUTHORITY,
+        trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
+    )  # fmt: skip
+    try:
+        session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        # Another request moved the case between our read and our write (SQLite has no row
+        # lock; the version column catches it): refuse, never write a second event.
+        raise errors.wrong_state(WrongState(trigger, "changed meanwhile")) from exc
+    return case
+
+
+def options(session: Session, principal: Principal, case_id: int) -> tuple[Case, list[Option]]:
+    """What the case could do next, and what stands in the way of each."""
+    require_read(principal)
+    case = get_case(session, principal, case_id)
+    return case, engine_of(case.workflow).options(facts_of(session, case))

@@ -1,0 +1,56 @@
+"""The case's fixed vocabulary, each word with the Swedish label people read (BRIEF §3)."""
+
+from enum import StrEnum
+
+
+class Origin(StrEnum):
+    political_initiative = "political_initiative"
+    motion = "motion"
+    citizen_proposal = "citizen_proposal"
+    operations = "operations"
+    follow_up = "follow_up"
+
+
+class Flag(StrEnum):
+    """What the Local Government Act makes of a matter (KL 5:1–2, 6:38, 7:5–6)."""
+
+    goals_direction_scope_quality = "goals_direction_scope_quality"
+    proposal_to_council = "proposal_to_council"
+    council_reserved = "council_reserved"
+    authority_over_individuals = "authority_over_individuals"
+    of_principle = "of_principle"
+    citizen_proposal = "citizen_proposal"
+    special_law_forbids_delegation = "special_law_forbids_delegation"
+    procurement = "procurement"
+
+
+class AppealRoute(StrEnum):
+    judicial_review = "judicial_review"
+    administrative_appeal = "administrative_appeal"
+    not_appealable = "not_appealable"
+
+
+class EventKind(StrEnum):
+    registered = "registered"
+    transitioned = "transitioned"
+    assessment_revised = "assessment_revised"
+
+
+LABELS_SV: dict[StrEnum, str] = {
+    Origin.political_initiative: "politiskt initiativ",
+    Origin.motion: "motion",
+    Origin.citizen_proposal: "medborgarförslag",
+    Origin.operations: "verksamheten",
+    Origin.follow_up: "uppföljning",
+    Flag.goals_direction_scope_quality: "mål, inriktning, omfattning eller kvalitet",
+    Flag.proposal_to_council: "förslag till fullmäktige",
+    Flag.council_reserved: "förbehållet fullmäktige",
+    Flag.authority_over_individuals: "myndighetsutövning mot enskilda",
+    Flag.of_principle: "principiell beskaffenhet eller större vikt",
+    Flag.citizen_proposal: "medborgarförslag överlämnat av fullmäktige",
+    Flag.special_law_forbids_delegation: "delegering förbjuden i speciallag",
+    Flag.procurement: "upphandling",
+    AppealRoute.judicial_review: "laglighetsprövning",
+    AppealRoute.administrative_appeal: "förvaltningsbesvär",
+    AppealRoute.not_appealable: "inte överklagbart",
+}
