@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from app.errors import StyrkedjaError
@@ -145,6 +146,20 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, detail_sv, headers=exc.headers)
 
 
+def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """SQLite lets one writer at a time; a request that loses that race is told to retry (its
+    transaction was rolled back, nothing was written). Anything else is unexpected."""
+    if "database is locked" in str(getattr(exc, "orig", "")):
+        return problem_response(
+            503,
+            "DATABASE_BUSY",
+            "Another change was being written at the same moment; nothing was changed. Retry.",
+            "En annan ändring skrevs i samma ögonblick; inget ändrades. Försök igen.",
+            headers={"Retry-After": "1"},
+        )
+    return _unexpected_error(request, exc)
+
+
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -159,6 +174,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StyrkedjaError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

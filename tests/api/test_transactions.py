@@ -52,3 +52,33 @@ def test_a_refusal_after_a_flush_leaves_nothing(committed):
     )
     assert response.status_code == 409
     assert organ(engine, "BUN").valid_to is None
+
+
+def test_sqlite_lost_write_race_is_503_and_writes_nothing(backend, databases, settings):
+    """Two writers on SQLite: the one that cannot get the write lock in time gets 503 with
+    Retry-After, never a 500; its transaction is rolled back."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's single writer")
+    url = databases(backend)
+    engine = make_engine(url, sqlite_busy_timeout_ms=50)
+    migrations.upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as session:
+        headers = bearer(settings, make_registrar(session).username)
+    app = create_app(
+        settings.model_copy(update={"database_url": url, "sqlite_busy_timeout_ms": 50})
+    )
+    blocker = engine.connect()
+    blocker.exec_driver_sql("INSERT INTO people (username, name, kind, created_at, updated_at) "
+                            "VALUES ('x', 'x', 'employee', '2026-01-01', '2026-01-01')")  # fmt: skip
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            body = {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11}
+            response = client.post("/api/v1/organs", json=body, headers=headers)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_BUSY"
+    assert response.headers["retry-after"] == "1"
+    assert organ(engine, "SN") is None
+    engine.dispose()
