@@ -68,8 +68,10 @@ def test_sqlite_lost_write_race_is_503_and_writes_nothing(backend, databases, se
         settings.model_copy(update={"database_url": url, "sqlite_busy_timeout_ms": 50})
     )
     blocker = engine.connect()
-    blocker.exec_driver_sql("INSERT INTO people (username, name, kind, created_at, updated_at) "
-                            "VALUES ('x', 'x', 'employee', '2026-01-01', '2026-01-01')")  # fmt: skip
+    blocker.exec_driver_sql(
+        "INSERT INTO people (username, name, kind, created_at, updated_at) "
+        "VALUES ('x', 'x', 'employee', '2026-01-01', '2026-01-01')"
+    )
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
             body = {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11}
