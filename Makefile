@@ -40,6 +40,7 @@ openapi-check: $(STAMP)
 
 ## Run the benchmarks (PostgreSQL at STYRKEDJA_BENCH_POSTGRES_URL, default the local server)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 clean:
