@@ -10,7 +10,8 @@ English.
     ├── Conflict            409  the request clashes with the current state (duplicates, overlaps)
     ├── PreconditionFailed  412  a stale ``If-Match``
     ├── PayloadTooLarge     413  body over the configured limit
-    └── InvalidInput        422  well-formed but breaks a domain rule (kind mismatch, bad period)
+    ├── InvalidInput        422  well-formed but breaks a domain rule (kind mismatch, bad period)
+    └── (503s are declared where they arise: a busy database, a failed diagram renderer)
 
 The API renders these, and only these, as RFC 9457 problem+json (``app/api/problems.py``).
 """

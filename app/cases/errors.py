@@ -20,6 +20,12 @@ def case_not_found(case_id: int) -> NotFound:
     )
 
 
+# Fields of the problem body a guard's details may not overwrite.
+RESERVED = frozenset(
+    {"type", "title", "status", "detail", "detail_sv", "code", "errors", "reasons", "field"}
+)
+
+
 def reason(problem: Problem) -> dict[str, Any]:
     return {
         "code": problem.code,
@@ -55,7 +61,7 @@ def refused(exc: GuardRefused) -> StyrkedjaError:
         first.message_sv or first.message_en,
         code=first.code,
         reasons=[reason(problem) for problem in exc.problems],
-        **first.details,
+        **{key: value for key, value in first.details.items() if key not in RESERVED},
     )
 
 

@@ -79,6 +79,7 @@ class AssessmentRevision(Base):
     revision: Mapped[int]
     level: Mapped[str] = mapped_column(String(16))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    referral_response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
@@ -101,3 +102,5 @@ class CaseEvent(Base):
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(lazy="raise")

@@ -64,17 +64,36 @@ def list_cases(
     return list(session.scalars(query.order_by(Case.id).limit(window.limit + 1)))
 
 
-def prioritised(session: Session, organ_id: int, period: str, states: Sequence[str]) -> list[Case]:
-    """An organ's ranked cases for a period: by rank, then by score (highest first), then age."""
+def prioritised(session: Session, organ_id: int, period: str) -> list[Case]:
+    """An organ's prioritised cases for a period, in any state: by rank, then by score (highest
+    first), then age. Which states count is the workflow's to say."""
     query = (
         select(Case)
-        .where(Case.organ_id == organ_id, Case.priority_period == period, Case.state.in_(states))
+        .options(joinedload(Case.workflow))
+        .where(Case.organ_id == organ_id, Case.priority_period == period)
         .order_by(
             Case.priority_rank.is_(None),
             Case.priority_rank,
             Case.priority_score.is_(None),
             Case.priority_score.desc(),
             Case.id,
+        )
+    )
+    return list(session.scalars(query))
+
+
+def cases_at_rank(
+    session: Session, organ_id: int, period: str, rank: int, excluding_id: int
+) -> list[Case]:
+    """Other cases given ``rank`` in the organ's order for the period (in any state)."""
+    query = (
+        select(Case)
+        .options(joinedload(Case.workflow))
+        .where(
+            Case.organ_id == organ_id,
+            Case.priority_period == period,
+            Case.priority_rank == rank,
+            Case.id != excluding_id,
         )
     )
     return list(session.scalars(query))

@@ -5,8 +5,11 @@ from typing import Any
 
 from pydantic import Field, computed_field
 
+from app.cases.models import CaseEvent
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.kit.schemas import Code, Input, Name, Output
+from app.workflows.engine import Option
+from app.workflows.errors import Problem
 
 
 class CaseCreate(Input):
@@ -82,12 +85,35 @@ class EventRead(Output):
     actor: Actor
     created_at: datetime
 
+    @classmethod
+    def of(cls, event: CaseEvent) -> "EventRead":
+        return cls(
+            seq=event.seq,
+            kind=event.kind,
+            trigger=event.trigger,
+            from_state=event.from_state,
+            to_state=event.to_state,
+            payload=event.payload,
+            authority=event.authority,
+            actor=Actor(person_id=event.actor_person_id, api_key_id=event.actor_api_key_id),
+            created_at=event.created_at,
+        )
+
 
 class ReasonRead(Output):
     code: str
     message_en: str
     message_sv: str
     details: dict[str, Any]
+
+    @classmethod
+    def of(cls, problem: Problem) -> "ReasonRead":
+        return cls(
+            code=problem.code,
+            message_en=problem.message_en,
+            message_sv=problem.message_sv,
+            details=problem.details,
+        )
 
 
 class TransitionOption(Output):
@@ -97,6 +123,17 @@ class TransitionOption(Output):
     to_state: str | None = Field(description="null: the case stays in its state")
     ready: bool
     reasons: list[ReasonRead] = Field(description="What stands in the way, when not ready")
+
+    @classmethod
+    def of(cls, option: Option) -> "TransitionOption":
+        return cls(
+            trigger=option.trigger.name,
+            label_sv=option.trigger.label_sv,
+            label_en=option.trigger.label_en,
+            to_state=option.trigger.dest,
+            ready=option.ready,
+            reasons=[ReasonRead.of(problem) for problem in option.problems],
+        )
 
 
 class AssessmentWrite(Input):

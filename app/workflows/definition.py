@@ -25,6 +25,10 @@ class StateDef(_Frozen):
     label_sv: str
     label_en: str
     final: bool = False
+    assessment: bool = Field(
+        default=False, description="The consequence assessment is written in this state"
+    )
+    ranked: bool = Field(default=False, description="Counts in the prioritisation view")
 
 
 class TriggerDef(_Frozen):
@@ -76,6 +80,14 @@ class Definition(_Frozen):
     def final_states(self) -> frozenset[str]:
         return frozenset(state.name for state in self.states if state.final)
 
+    @cached_property
+    def assessment_state(self) -> str | None:
+        return next((state.name for state in self.states if state.assessment), None)
+
+    @cached_property
+    def ranked_states(self) -> tuple[str, ...]:
+        return tuple(state.name for state in self.states if state.ranked)
+
     def state(self, name: str) -> StateDef:
         return next(state for state in self.states if state.name == name)
 
@@ -87,7 +99,7 @@ class Definition(_Frozen):
 
     def body(self) -> dict[str, Any]:
         """The document as stored: plain JSON, with the same field names as the YAML."""
-        return self.model_dump(mode="json", by_alias=True, exclude={"state_names", "final_states"})
+        return self.model_dump(mode="json", by_alias=True)
 
     def checksum(self) -> str:
         canonical = json.dumps(

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from transitions import Machine, MachineError, State
 from transitions.core import EventData
 
@@ -93,6 +92,14 @@ class Engine:
             raise UnknownTrigger(name)
         return trigger
 
+    def applicable(self, state: str, trigger: str) -> TriggerDef:
+        """The trigger, if it may be fired from ``state``: checked before its payload, so a
+        trigger in the wrong state is ``WrongState`` whatever its payload."""
+        definition = self.trigger_def(trigger)
+        if state not in definition.sources:
+            raise WrongState(trigger, state)
+        return definition
+
     def parse_payload(self, trigger: str, data: Mapping[str, Any] | None) -> Payload:
         """The trigger's payload, validated (pydantic's ``ValidationError`` if it is not)."""
         return PAYLOADS[self.trigger_def(trigger).payload].model_validate(data or {})
@@ -116,6 +123,3 @@ class Engine:
             Option(trigger, tuple(self._problems(trigger, facts, None)))
             for trigger in self.definition.triggers_from(facts.state)
         ]
-
-
-__all__ = ["Engine", "Firing", "Option", "ValidationError"]

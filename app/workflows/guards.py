@@ -3,7 +3,7 @@ trigger's payload and the definition, and returns its reasons for refusing (none
 Definitions refer to guards by the names in ``GUARDS``."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.workflows.assessment import missing_fields
@@ -27,10 +27,9 @@ POLITICAL_FLAGS = frozenset(
 
 @dataclass(frozen=True)
 class Referral:
-    """The latest referral back, and whether a later assessment revision answers it."""
+    """A referral back that no assessment revision has answered yet."""
 
     reason: str
-    answered: bool
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,6 @@ class Facts:
     assessment_level: str | None = None
     assessment: dict[str, Any] | None = None
     referral: Referral | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 Guard = Callable[[Facts, Payload | None, Definition], list[Problem]]
@@ -128,7 +126,7 @@ def assessment_complete(
 
 
 def referral_addressed(facts: Facts, _payload: Payload | None, _: Definition) -> list[Problem]:
-    if facts.referral is not None and not facts.referral.answered:
+    if facts.referral is not None:
         return [
             Problem(
                 "REFERRAL_NOT_ADDRESSED",
@@ -155,6 +153,14 @@ def follow_up_report_present(
         ]
     return []
 
+
+# Guards that read a trigger's payload, and the payload they read: a definition may only put
+# them on triggers that carry it.
+GUARD_PAYLOADS: dict[str, str] = {
+    "route_fits_flags": "triage",
+    "no_assessment_is_motivated": "scope_assessment",
+    "follow_up_report_present": "close",
+}
 
 GUARDS: dict[str, Guard] = {
     "route_fits_flags": route_fits_flags,

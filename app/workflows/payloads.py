@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]*$")]
+"""A case title (ärendemening): one line, as registration takes it."""
 Code = Annotated[
     str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-ZÅÄÖ0-9][A-ZÅÄÖ0-9_.-]*$")
 ]
@@ -25,7 +27,7 @@ class Level(StrEnum):
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Empty(Payload):
@@ -50,8 +52,10 @@ class Prioritise(Payload):
         description="The budget year the ranking is for, e.g. 2027"
     )
     score: float | None = Field(default=None, ge=0, le=100)
-    rank: int | None = Field(default=None, ge=1)
-    criteria: dict[str, float] = Field(default_factory=dict)
+    rank: int | None = Field(default=None, ge=1, le=100_000)
+    criteria: dict[Annotated[str, StringConstraints(max_length=100)], float] = Field(
+        default_factory=dict, max_length=50
+    )
     motivation: Text
 
     @model_validator(mode="after")
@@ -74,7 +78,7 @@ class Reject(Payload):
 class ReferBack(Payload):
     reason: Text = Field(description="What the new preparation must address")
     requested_by: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
-        default_factory=list, description="Who asked for the referral back"
+        default_factory=list, max_length=200, description="Who asked for the referral back"
     )
 
 
@@ -85,8 +89,8 @@ class Milestone(Payload):
 
 class StartImplementation(Payload):
     responsible_unit: Code
-    milestones: list[Milestone] = Field(default_factory=list)
-    budget_sek: int | None = Field(default=None, ge=0)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=200)
+    budget_sek: int | None = Field(default=None, ge=0, le=10**13)
 
 
 class CompleteImplementation(Payload):
@@ -100,13 +104,13 @@ class Indicator(Payload):
 
 
 class NewProposal(Payload):
-    title: Text
+    title: Title
     problem: Text
     description: Text | None = None
 
 
 class FollowUpReport(Payload):
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list, max_length=200)
     deviations: Text | None = None
     root_causes: Text | None = None
     conclusions: Text

@@ -5,7 +5,7 @@ from collections import Counter
 
 from app.workflows.definition import Definition
 from app.workflows.errors import DefinitionInvalid, Problem
-from app.workflows.guards import GUARDS
+from app.workflows.guards import GUARD_PAYLOADS, GUARDS
 from app.workflows.payloads import PAYLOADS
 
 LEVELS = frozenset({"none", "simplified", "comprehensive"})
@@ -41,6 +41,15 @@ def problems_of(definition: Definition) -> list[Problem]:
             for guard in trigger.guards
             if guard not in GUARDS
         ]
+        found += [
+            Problem(
+                "GUARD_PAYLOAD_MISMATCH",
+                f"guard {guard} reads a {GUARD_PAYLOADS[guard]} payload; {trigger.name} "
+                f"carries {trigger.payload}",
+            )
+            for guard in trigger.guards
+            if guard in GUARD_PAYLOADS and GUARD_PAYLOADS[guard] != trigger.payload
+        ]
         if trigger.payload not in PAYLOADS:
             found.append(
                 Problem("UNKNOWN_PAYLOAD", f"{trigger.name} names payload {trigger.payload}")
@@ -56,6 +65,14 @@ def problems_of(definition: Definition) -> list[Problem]:
         Problem("DEAD_END_STATE", f"state {s} has no way out and is not final")
         for s in sorted(names - exits - definition.final_states)
     ]
+    assessment_states = [s.name for s in definition.states if s.assessment]
+    if len(assessment_states) != 1:
+        found.append(
+            Problem(
+                "ASSESSMENT_STATE",
+                f"exactly one state must be marked 'assessment'; found {assessment_states}",
+            )
+        )
     if set(definition.assessment.levels) != LEVELS:
         found.append(
             Problem("ASSESSMENT_LEVELS", f"assessment levels must be exactly {sorted(LEVELS)}")

@@ -107,6 +107,7 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("referral_response", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_person_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(

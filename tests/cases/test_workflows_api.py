@@ -8,10 +8,11 @@ from tests.cases.conftest import CASE
 
 
 def version_2() -> dict:
+    """Version 2 no longer lets a fresh proposal be withdrawn."""
     document = builtin("measure", 1).body() | {"version": 2}
     for trigger in document["triggers"]:
-        if trigger["name"] == "approve":
-            trigger["label_sv"] = "Bifall (version 2)"
+        if trigger["name"] == "withdraw":
+            trigger["from"] = [s for s in trigger["from"] if s != "proposed"]
     return document
 
 
@@ -35,14 +36,18 @@ def test_version_2_leaves_open_cases_on_version_1(client, world):
     new = client.post("/api/v1/cases", json=CASE, headers=world.registrar).json()
     assert new["workflow"] == {"key": "measure", "version": 2}
 
-    moved = client.post(
-        f"/api/v1/cases/{old['id']}/transitions/triage",
-        json={"route": "political", "motivation": "x"},
-        headers=world.officer,
-    )
+    def withdraw(case):
+        return client.post(
+            f"/api/v1/cases/{case['id']}/transitions/withdraw",
+            json={"reason": "Dras tillbaka"},
+            headers=world.officer,
+        )
+
+    assert withdraw(new).json()["code"] == "WRONG_STATE"
+    moved = withdraw(old)
+    assert moved.status_code == 200
     assert moved.json()["workflow"] == {"key": "measure", "version": 1}
-    options = client.get(f"/api/v1/cases/{new['id']}/transitions", headers=world.officer)
-    assert options.status_code == 200
+    assert moved.json()["state"] == "withdrawn"
 
 
 @pytest.mark.parametrize(
@@ -67,7 +72,9 @@ def test_invalid_definition_lists_its_problems(client, world):
     document = version_2()
     document["triggers"][0]["guards"] = ["made_up"]
     problems = publish(client, world, document).json()["problems"]
-    assert problems == [{"code": "UNKNOWN_GUARD", "message": problems[0]["message"]}]
+    assert problems == [
+        {"code": "UNKNOWN_GUARD", "message": "triage names guard made_up, which does not exist"}
+    ]
 
 
 def test_publishing_needs_an_administrator(client, world):
@@ -99,10 +106,7 @@ def test_definition_diagram_in_english(client, world):
 
 
 def test_svg_without_graphviz_is_406(client, world, monkeypatch):
-    def no_dot(*args, **kwargs):
-        raise diagram.DotUnavailable("dot is not installed")
-
-    monkeypatch.setattr(diagram, "svg", no_dot)
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
     response = client.get(
         "/api/v1/workflows/measure/versions/1/diagram",
         headers=world.officer | {"Accept": "image/svg+xml"},
@@ -120,6 +124,30 @@ def test_svg_with_graphviz(client, world):
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/svg+xml"
     assert b"<svg" in response.content
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "application/json, */*",
+        "image/svg+xml;q=0, */*",
+        "text/*",
+    ],
+)
+def test_browsers_and_wildcards_get_mermaid(client, world, accept):
+    response = client.get(
+        "/api/v1/workflows/measure/versions/1/diagram", headers=world.officer | {"Accept": accept}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/vnd.mermaid")
+
+
+def test_unknown_language_is_422(client, world):
+    response = client.get(
+        "/api/v1/workflows/measure/versions/1/diagram?language=fi", headers=world.officer
+    )
+    assert response.status_code == 422
 
 
 def test_other_media_types_are_406(client, world):

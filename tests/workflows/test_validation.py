@@ -98,6 +98,18 @@ def test_malformed_document():
     assert codes_of(document) == ["MALFORMED_DEFINITION"]
 
 
+def test_guard_that_reads_another_payload():
+    document = measure()
+    trigger(document, "approve")["guards"] = ["route_fits_flags"]
+    assert codes_of(document) == ["GUARD_PAYLOAD_MISMATCH"]
+
+
+def test_exactly_one_assessment_state():
+    document = measure()
+    document["states"][1]["assessment"] = False
+    assert codes_of(document) == ["ASSESSMENT_STATE"]
+
+
 def test_engine_refuses_an_invalid_definition():
     document = measure()
     trigger(document, "approve")["guards"] = ["nope"]

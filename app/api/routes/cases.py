@@ -1,13 +1,13 @@
 """Cases: register, read, list, their history, and moving them through the workflow."""
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
-from app.api.routes.diagrams import diagram_response
-from app.cases.errors import reason
+from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
 from app.cases.models import Case
 from app.cases.schemas import (
     AssessmentRead,
@@ -35,7 +35,7 @@ def _if_match(value: str | None) -> int | None:
     if value is None:
         return None
     tag = value.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", tag):
         raise BadRequest(
             "If-Match must be an ETag this service gave out.",
             "If-Match måste vara en ETag från denna tjänst.",
@@ -84,20 +84,7 @@ def get_case(
 
 @router.get("/{case_id}/events", summary="The case's history", responses=responses(403, 404))
 def case_events(session: SessionDep, principal: PrincipalDep, case_id: IdPath) -> list[EventRead]:
-    return [
-        EventRead(
-            seq=e.seq,
-            kind=e.kind,
-            trigger=e.trigger,
-            from_state=e.from_state,
-            to_state=e.to_state,
-            payload=e.payload,
-            authority=e.authority,
-            actor={"person_id": e.actor_person_id, "api_key_id": e.actor_api_key_id},
-            created_at=e.created_at,
-        )
-        for e in records.events(session, principal, case_id)
-    ]
+    return [EventRead.of(event) for event in records.events(session, principal, case_id)]
 
 
 @router.get(
@@ -109,17 +96,7 @@ def case_transitions(
     session: SessionDep, principal: PrincipalDep, case_id: IdPath
 ) -> list[TransitionOption]:
     _, options = transitions.options(session, principal, case_id)
-    return [
-        TransitionOption(
-            trigger=option.trigger.name,
-            label_sv=option.trigger.label_sv,
-            label_en=option.trigger.label_en,
-            to_state=option.trigger.dest,
-            ready=option.ready,
-            reasons=[reason(problem) for problem in option.problems],
-        )
-        for option in options
-    ]
+    return [TransitionOption.of(option) for option in options]
 
 
 @router.post(
@@ -166,11 +143,16 @@ def get_assessment(session: SessionDep, principal: PrincipalDep, case_id: IdPath
 @router.get(
     "/{case_id}/diagram",
     summary="The case's workflow as a diagram, its current state highlighted",
-    responses=responses(403, 404, 406),
+    responses=DIAGRAM_RESPONSES | responses(403, 404, 406, 503),
     response_class=Response,
 )
 def case_diagram(
-    request: Request, session: SessionDep, principal: PrincipalDep, case_id: IdPath
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    case_id: IdPath,
+    language: Language = "sv",
 ) -> Response:
     case = records.get_case(session, principal, case_id)
-    return diagram_response(request, engine_of(case.workflow).definition, current=case.state)
+    definition = engine_of(case.workflow).definition
+    return diagram_response(request, definition, current=case.state, language=language)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Path, Request, Response, status
 
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, located
 from app.api.problems import responses
-from app.api.routes.diagrams import diagram_response
+from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
 from app.cases.models import WorkflowDefinition
 from app.cases.schemas import DefinitionRead, DefinitionSummary
 from app.cases.service import definitions
@@ -54,11 +54,16 @@ def publish_workflow(
 @router.get(
     "/{key}/versions/{version}/diagram",
     summary="The definition as a diagram: text/vnd.mermaid, or image/svg+xml",
-    responses=responses(404, 406),
+    responses=DIAGRAM_RESPONSES | responses(404, 406, 503),
     response_class=Response,
 )
 def workflow_diagram(
-    request: Request, session: SessionDep, _: PrincipalDep, key: str, version: Version
+    request: Request,
+    session: SessionDep,
+    _: PrincipalDep,
+    key: str,
+    version: Version,
+    language: Language = "sv",
 ) -> Response:
     row = definitions.get(session, key, version)
-    return diagram_response(request, parse(row.body), current=None)
+    return diagram_response(request, parse(row.body), current=None, language=language)

@@ -1,5 +1,7 @@
 """The consequence assessment: revisions written while the case is in assessment, each kept."""
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -8,41 +10,33 @@ from app.cases.models import AssessmentRevision, Case
 from app.cases.permissions import require_write
 from app.cases.schemas import AssessmentRead, AssessmentWrite, RevisionRead
 from app.cases.service.definitions import engine_of
-from app.cases.service.records import append_event, get_case
+from app.cases.service.records import append_event, flush_checked, get_case, locked_case
 from app.cases.vocabulary import EventKind
 from app.errors import Conflict
 from app.workflows.assessment import missing_fields
 
-REVISABLE_IN = "assessment"
 
-
-def revise(session: Session, principal: Principal, case_id: int, data: AssessmentWrite) -> Case:
-    """A new revision of the assessment at the level decided for the case. A revision that
-    answers a pending referral back (``referral_response``) clears it."""
-    require_write(principal)
-    case = get_case(session, principal, case_id)
-    if case.state != REVISABLE_IN or case.assessment_level is None:
-        raise Conflict(
-            f"The assessment is written while the case is in '{REVISABLE_IN}', after its scope "
-            f"is decided; the case is in '{case.state}'.",
-            f"Konsekvensbeskrivningen skrivs när ärendet är i '{REVISABLE_IN}', efter beslut om "
-            f"omfattning; ärendet är i '{case.state}'.",
-            code="WRONG_STATE",
-            state=case.state,
-        )
+def add_revision(
+    session: Session,
+    principal: Principal,
+    case: Case,
+    content: dict[str, Any],
+    referral_response: str | None,
+) -> AssessmentRevision:
+    """The next revision at the case's level, and its event. One that answers a pending referral
+    back clears it."""
+    assert case.assessment_level is not None
     current = repo.current_revision(session, case.id)
-    content = dict(data.content)
-    if data.referral_response:
-        content["referral_response"] = data.referral_response
     revision = AssessmentRevision(
         case_id=case.id,
         revision=(current.revision + 1) if current else 1,
         level=case.assessment_level,
         content=content,
+        referral_response=referral_response,
         created_by_person_id=principal.person_id,
     )
     session.add(revision)
-    if case.pending_referral and data.referral_response:
+    if case.pending_referral and referral_response:
         case.pending_referral = None
     config = engine_of(case.workflow).definition.assessment
     append_event(
@@ -51,10 +45,29 @@ def revise(session: Session, principal: Principal, case_id: int, data: Assessmen
             "revision": revision.revision,
             "level": revision.level,
             "missing": missing_fields(config, revision.level, content),
-            "answers_referral": bool(data.referral_response),
+            "answers_referral": bool(referral_response),
         },
     )  # fmt: skip
-    session.flush()
+    return revision
+
+
+def revise(session: Session, principal: Principal, case_id: int, data: AssessmentWrite) -> Case:
+    """A new revision, written while the case is in its workflow's assessment state and its
+    scope is decided."""
+    require_write(principal)
+    case = locked_case(session, case_id)
+    open_in = engine_of(case.workflow).definition.assessment_state
+    if case.state != open_in or case.assessment_level is None:
+        raise Conflict(
+            f"The assessment is written while the case is in '{open_in}', after its scope "
+            f"is decided; the case is in '{case.state}'.",
+            f"Konsekvensbeskrivningen skrivs när ärendet är i '{open_in}', efter beslut om "
+            f"omfattning; ärendet är i '{case.state}'.",
+            code="WRONG_STATE",
+            state=case.state,
+        )
+    add_revision(session, principal, case, dict(data.content), data.referral_response)
+    flush_checked(session, case)
     return case
 
 
@@ -62,8 +75,8 @@ def _read(revision: AssessmentRevision) -> RevisionRead:
     return RevisionRead(
         revision=revision.revision,
         level=revision.level,
-        content={k: v for k, v in revision.content.items() if k != "referral_response"},
-        referral_response=revision.content.get("referral_response"),
+        content=revision.content,
+        referral_response=revision.referral_response,
         created_at=revision.created_at,
         created_by_person_id=revision.created_by_person_id,
     )

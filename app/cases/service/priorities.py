@@ -7,10 +7,8 @@ from app.auth.principal import Principal
 from app.cases import repository as repo
 from app.cases.permissions import require_read
 from app.cases.schemas import Priorities, PriorityRow
+from app.cases.service.definitions import engine_of
 from app.organisation.service.structure import get_organ
-
-# "decision or later": the states a prioritised case can be in, rejected and withdrawn excluded.
-RANKED_STATES = ("decision", "planning", "implementation", "follow_up", "closed")
 
 
 def priorities(session: Session, principal: Principal, organ: str, period: str) -> Priorities:
@@ -18,7 +16,9 @@ def priorities(session: Session, principal: Principal, organ: str, period: str) 
     organ_row = get_organ(session, organ)
     rows: list[PriorityRow] = []
     total = 0
-    for case in repo.prioritised(session, organ_row.id, period, RANKED_STATES):
+    for case in repo.prioritised(session, organ_row.id, period):
+        if case.state not in engine_of(case.workflow).definition.ranked_states:
+            continue
         total += case.estimated_cost_sek or 0
         rows.append(
             PriorityRow(

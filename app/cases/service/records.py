@@ -3,6 +3,7 @@
 from typing import Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.principal import Principal
 from app.cases import errors
@@ -12,7 +13,7 @@ from app.cases.permissions import require_read, require_write
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
 from app.cases.service.definitions import current, engine_of
 from app.cases.vocabulary import EventKind, Origin
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput, PreconditionFailed
 from app.kit.pagination import Slice, Window, cut
 from app.organisation.service.structure import get_organ, referenced_organ, referenced_unit
 
@@ -35,7 +36,7 @@ def append_event(
     caller, so sequence numbers never collide (a unique key refuses it if they would)."""
     case.last_event_seq += 1
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         seq=case.last_event_seq,
         kind=kind.value,
         trigger=trigger,
@@ -48,6 +49,35 @@ def append_event(
     )
     session.add(event)
     return event
+
+
+def locked_case(session: Session, case_id: int, if_match: int | None = None) -> Case:
+    """The case, its row locked until the transaction ends (PostgreSQL), for a write. A stale
+    ``If-Match`` is refused before anything is done."""
+    case = repo.case_by_id(session, case_id, for_update=True)
+    if case is None:
+        raise errors.case_not_found(case_id)
+    if if_match is not None and if_match != case.version:
+        raise PreconditionFailed(
+            f"The case has changed (version {case.version}, not {if_match}); read it again.",
+            f"Ärendet har ändrats (version {case.version}, inte {if_match}); läs om det.",
+            code="PRECONDITION_FAILED",
+            current_version=case.version,
+        )
+    return case
+
+
+def flush_checked(session: Session, case: Case) -> None:
+    """Write the case's changes; if another request changed it since it was read (SQLite has no
+    row lock, the version column notices), refuse rather than write a second history."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(
+            "The case changed while this request was handled; read it again.",
+            "Ärendet ändrades medan anropet hanterades; läs om det.",
+            code="WRONG_STATE",
+        ) from exc
 
 
 def new_case(
@@ -78,11 +108,11 @@ def new_case(
         workflow=workflow,
         workflow_id=workflow.id,
         state=engine_of(workflow).definition.initial,
+        last_event_seq=0,
         registered_by_person_id=principal.person_id,
         registered_by_api_key_id=principal.api_key_id,
     )
     session.add(case)
-    session.flush()
     append_event(
         session, case, principal, EventKind.registered,
         payload=data.model_dump(mode="json") | {"origin_case_id": origin_case_id},

@@ -6,26 +6,32 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.principal import Principal
 from app.cases import errors
 from app.cases import repository as repo
 from app.cases.models import Case
-from app.cases.permissions import UNRESOLVED_AUTHORITY, require_read, require_write
+from app.cases.permissions import UNRESOLVED_AUTHORITY, require_write
 from app.cases.schemas import CaseCreate
+from app.cases.service.assessments import add_revision
 from app.cases.service.definitions import engine_of
-from app.cases.service.records import append_event, get_case, new_case
+from app.cases.service.records import (
+    append_event,
+    flush_checked,
+    get_case,
+    locked_case,
+    new_case,
+)
 from app.cases.vocabulary import EventKind, Flag, Origin
-from app.errors import PreconditionFailed
+from app.errors import Conflict
 from app.organisation.service.structure import referenced_unit
 from app.workflows.engine import Option
 from app.workflows.errors import GuardRefused, UnknownTrigger, WrongState
 from app.workflows.guards import Facts, Referral
 from app.workflows.payloads import (
     Close,
+    Level,
     Payload,
     Prioritise,
     ReferBack,
@@ -44,7 +50,7 @@ def facts_of(session: Session, case: Case) -> Facts:
         flags=frozenset(case.flags),
         assessment_level=case.assessment_level,
         assessment=revision.content if revision else None,
-        referral=Referral(case.pending_referral, False) if case.pending_referral else None,
+        referral=Referral(case.pending_referral) if case.pending_referral else None,
     )
 
 
@@ -58,10 +64,34 @@ def _triage(session: Session, principal: Principal, case: Case, payload: Triage)
 
 
 def _scope(session: Session, principal: Principal, case: Case, payload: ScopeAssessment) -> None:
+    """Deciding that no assessment is needed is itself the whole assessment: its motivation
+    becomes the first revision, so nobody writes it twice."""
     case.assessment_level = payload.level.value
+    if payload.level == Level.none and payload.motivation:
+        add_revision(session, principal, case, {"motivation": payload.motivation}, None)
 
 
 def _prioritise(session: Session, principal: Principal, case: Case, payload: Prioritise) -> None:
+    """A rank is the case's place in its organ's order for the period: one case per place
+    (a rejected or withdrawn case gives its place up)."""
+    if payload.rank is not None:
+        holder = next(
+            (
+                other.id
+                for other in repo.cases_at_rank(
+                    session, case.organ_id, payload.period, payload.rank, case.id
+                )
+                if other.state in engine_of(other.workflow).definition.ranked_states
+            ),
+            None,
+        )
+        if holder is not None:
+            raise Conflict(
+                f"Rank {payload.rank} for {payload.period} is held by case {holder}.",
+                f"Plats {payload.rank} för {payload.period} innehas av ärende {holder}.",
+                code="RANK_TAKEN",
+                case_id=holder,
+            )
     case.priority_period, case.priority_score, case.priority_rank = (
         payload.period,
         payload.score,
@@ -98,7 +128,7 @@ def _close(session: Session, principal: Principal, case: Case, payload: Close) -
 
 
 Effect = Callable[[Session, Principal, Case, Any], None]
-EFFECTS: dict[str, Effect] = {
+EFFECTS: dict[str, Effect] = {  # by payload schema: what the effect reads
     "triage": _triage,
     "scope_assessment": _scope,
     "prioritise": _prioritise,
@@ -106,20 +136,6 @@ EFFECTS: dict[str, Effect] = {
     "start_implementation": _start,
     "close": _close,
 }
-
-
-def _locked(session: Session, case_id: int, if_match: int | None) -> Case:
-    case = repo.case_by_id(session, case_id, for_update=True)
-    if case is None:
-        raise errors.case_not_found(case_id)
-    if if_match is not None and if_match != case.version:
-        raise PreconditionFailed(
-            f"The case has changed (version {case.version}, not {if_match}); read it again.",
-            f"Ärendet har ändrats (version {case.version}, inte {if_match}); läs om det.",
-            code="PRECONDITION_FAILED",
-            current_version=case.version,
-        )
-    return case
 
 
 def fire(
@@ -132,9 +148,10 @@ def fire(
     if_match: int | None = None,
 ) -> Case:
     require_write(principal)
-    case = _locked(session, case_id, if_match)
+    case = locked_case(session, case_id, if_match)
     engine = engine_of(case.workflow)
     try:
+        trigger_def = engine.applicable(case.state, trigger)
         payload: Payload = engine.parse_payload(trigger, data)
         firing = engine.fire(facts_of(session, case), trigger, payload)
     except UnknownTrigger as exc:
@@ -145,7 +162,7 @@ def fire(
         raise errors.wrong_state(exc) from exc
     except GuardRefused as exc:
         raise errors.refused(exc) from exc
-    effect = EFFECTS.get(trigger)
+    effect = EFFECTS.get(trigger_def.payload)
     if effect is not None:
         effect(session, principal, case, payload)
     case.state = firing.to_state
@@ -154,17 +171,11 @@ def fire(
         payload=payload.model_dump(mode="json"), authority=UNRESOLVED_AUTHORITY,
         trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
     )  # fmt: skip
-    try:
-        session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        # Another request moved the case between our read and our write (SQLite has no row
-        # lock; the version column catches it): refuse, never write a second event.
-        raise errors.wrong_state(WrongState(trigger, "changed meanwhile")) from exc
+    flush_checked(session, case)
     return case
 
 
 def options(session: Session, principal: Principal, case_id: int) -> tuple[Case, list[Option]]:
     """What the case could do next, and what stands in the way of each."""
-    require_read(principal)
     case = get_case(session, principal, case_id)
     return case, engine_of(case.workflow).options(facts_of(session, case))
