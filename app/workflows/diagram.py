@@ -2,8 +2,8 @@
 and where a case stands in it.
 
 Two text forms are made from the definition alone: Mermaid (``stateDiagram-v2``, rendered in the
-browser) and Graphviz DOT. ``svg`` renders the DOT through Graphviz's ``dot`` program, when the
-machine has it. Labels are in Swedish by default, since people read them; English on request.
+browser) and Graphviz DOT (rendered to SVG by ``app.integrations.graphviz``, outside this pure
+package). Labels are in Swedish by default, since people read them; English on request.
 
 The text is deterministic (states and transitions in the definition's own order), so the same
 definition always gives the same diagram, which can then be cached or compared. Labels come from
@@ -12,15 +12,9 @@ end a statement or add one (in DOT that would also let it set attributes that re
 """
 
 import re
-import shutil
-import subprocess
 from typing import Protocol
 
 from app.workflows.definition import Definition
-from app.workflows.errors import WorkflowError
-
-DOT_TIMEOUT_SECONDS = 10
-"""How long ``dot`` may take before it is stopped: a diagram of a few states takes milliseconds."""
 
 CURRENT_FILL = "#ffd54f"
 """The current state's fill, in both forms."""
@@ -58,24 +52,6 @@ _MERMAID_DIRECTION = re.compile(r"(directio)(n)", re.IGNORECASE)
 
 _DOT_START = "__start"
 """The DOT node of the start marker (no state name begins with an underscore)."""
-
-
-class DotUnavailable(WorkflowError):
-    """Graphviz's ``dot`` is not installed (or not where it was said to be): the caller can fall
-    back to the Mermaid text, which needs nothing on the server."""
-
-    def __init__(self, binary: str) -> None:
-        super().__init__(f"Graphviz dot was not found: {binary}")
-        self.binary = binary
-
-
-class DiagramFailed(WorkflowError):
-    """``dot`` ran but made no diagram; ``stderr`` holds what it said."""
-
-    def __init__(self, message: str, *, stderr: str = "", returncode: int | None = None) -> None:
-        super().__init__(f"{message}: {stderr}" if stderr else message)
-        self.stderr = stderr
-        self.returncode = returncode
 
 
 class _Labelled(Protocol):
@@ -134,53 +110,6 @@ def dot_source(definition: Definition, *, current: str | None = None, language: 
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def dot_available() -> bool:
-    """Whether Graphviz's ``dot`` is on the PATH, so that ``svg`` can be offered."""
-    return shutil.which("dot") is not None
-
-
-def svg(
-    definition: Definition,
-    *,
-    current: str | None = None,
-    language: str = "sv",
-    dot_binary: str | None = None,
-) -> bytes:
-    """The DOT diagram rendered to SVG by ``dot`` (``dot_binary``, a path or a name on the PATH;
-    ``dot`` by default). The source goes in on stdin, never through a shell, and ``dot`` is
-    stopped after ``DOT_TIMEOUT_SECONDS``.
-
-    Raises ``DotUnavailable`` when the program cannot be found or started, and ``DiagramFailed``
-    when it fails, times out or prints nothing."""
-    source = dot_source(definition, current=current, language=language)
-    wanted = dot_binary or "dot"
-    executable = shutil.which(wanted)
-    if executable is None:
-        raise DotUnavailable(wanted)
-    try:
-        completed = subprocess.run(  # noqa: S603 (a fixed argument list, no shell, input on stdin)
-            [executable, "-Tsvg"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=DOT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise DiagramFailed(f"dot did not finish within {DOT_TIMEOUT_SECONDS} s") from exc
-    except OSError as exc:
-        raise DotUnavailable(executable) from exc
-    stderr = completed.stderr.decode("utf-8", errors="replace").strip()
-    if completed.returncode != 0:
-        raise DiagramFailed(
-            f"dot exited with {completed.returncode}",
-            stderr=stderr,
-            returncode=completed.returncode,
-        )
-    if not completed.stdout:
-        raise DiagramFailed("dot printed no diagram", stderr=stderr, returncode=0)
-    return completed.stdout
 
 
 def _check(definition: Definition, current: str | None, language: str) -> None:

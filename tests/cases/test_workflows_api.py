@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.workflows import diagram
+from app.integrations import graphviz
 from app.workflows.definition import builtin
 from tests.cases.conftest import CASE
 
@@ -106,7 +106,7 @@ def test_definition_diagram_in_english(client, world):
 
 
 def test_svg_without_graphviz_is_406(client, world, monkeypatch):
-    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
+    monkeypatch.setattr(graphviz.shutil, "which", lambda name: None)
     response = client.get(
         "/api/v1/workflows/measure/versions/1/diagram",
         headers=world.officer | {"Accept": "image/svg+xml"},
@@ -115,7 +115,7 @@ def test_svg_without_graphviz_is_406(client, world, monkeypatch):
     assert response.json()["code"] == "SVG_UNAVAILABLE"
 
 
-@pytest.mark.skipif(not diagram.dot_available(), reason="graphviz is not installed")
+@pytest.mark.skipif(not graphviz.dot_available(), reason="graphviz is not installed")
 def test_svg_with_graphviz(client, world):
     response = client.get(
         "/api/v1/workflows/measure/versions/1/diagram",

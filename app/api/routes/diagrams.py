@@ -6,6 +6,7 @@ from typing import Any, Literal
 from fastapi import Request, Response
 
 from app.errors import NotAcceptable, StyrkedjaError
+from app.integrations import graphviz
 from app.workflows import diagram
 from app.workflows.definition import Definition
 
@@ -68,14 +69,15 @@ def diagram_response(
         text = diagram.mermaid(definition, current=current, language=language)
         return Response(text, media_type=MERMAID)
     try:
-        body = diagram.svg(definition, current=current, language=language)
-    except diagram.DotUnavailable as exc:
+        source = diagram.dot_source(definition, current=current, language=language)
+        body = graphviz.render_svg(source)
+    except graphviz.DotUnavailable as exc:
         raise NotAcceptable(
             f"SVG needs graphviz ('dot'), which is not installed here; ask for {MERMAID}.",
             f"SVG kräver graphviz ('dot'), som inte är installerat här; be om {MERMAID}.",
             code="SVG_UNAVAILABLE",
         ) from exc
-    except diagram.DiagramFailed as exc:
+    except graphviz.DiagramFailed as exc:
         raise DiagramUnavailable(
             "Graphviz could not draw the diagram; try again or ask for Mermaid.",
             "Graphviz kunde inte rita diagrammet; försök igen eller be om Mermaid.",

@@ -1,0 +1,1 @@
+"""Outside systems, one small module or class each, called only after the decisions are made."""
