@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from app import migrations
 from app.auth.models import ApiKey
+from app.cases.models import Case
 from app.cli import cli, parse_ttl
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -76,6 +77,9 @@ def test_demo_municipality(database):
     with session_scope(make_sessionmaker(database)) as session:
         usernames = set(session.scalars(select(Person.username)))
     assert {p[2] for p in cast.featured()} <= usernames
+    with session_scope(make_sessionmaker(database)) as session:
+        states = sorted(session.scalars(select(Case.state)))
+    assert states == ["assessment", "closed", "decision", "implementation", "proposed", "proposed"]
 
 
 def test_token_create_mints_a_verifiable_token():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.demo import municipality as plan
+from app.demo.cases import load_cases
 from app.organisation import service
 from app.organisation.models import Organ, Person
 from app.organisation.schemas import (
@@ -98,6 +99,7 @@ def load_demo(session: Session, valid_from: date = TERM_START) -> DemoCast:
                 valid_from=valid_from,
             ),
         )
+    load_cases(session, employees[plan.FEATURED_CASE_OFFICER])
     return demo_cast()
 
 
