@@ -11,16 +11,10 @@ from app.auth.principal import Principal
 from app.cases.schemas import AssessmentWrite, CaseCreate
 from app.cases.service import assessments, records, transitions
 from app.organisation.models import Person
+from app.workflows.definition import builtin
 
-PERSPECTIVES = [
-    "economy",
-    "children",
-    "gender_equality",
-    "environment",
-    "staff",
-    "citizens",
-    "legal",
-]
+PERSPECTIVE_KEYS = [p.key for p in builtin("measure", 1).assessment.perspectives]
+
 
 SIMPLIFIED = {
     "problem": "Klasserna i årskurs 4–6 på Norrskolan har fler elever än salarna rymmer.",
@@ -33,7 +27,7 @@ SIMPLIFIED = {
         key: {"note": "Bedömd utan negativa konsekvenser."}
         | ({"children_affected": True} if key == "children" else {})
         | ({"union_consulted": True} if key == "staff" else {})
-        for key in PERSPECTIVES
+        for key in PERSPECTIVE_KEYS
     },
 }
 

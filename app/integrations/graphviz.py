@@ -10,7 +10,7 @@ DOT_TIMEOUT_SECONDS = 10
 
 
 class GraphvizError(Exception):
-    pass
+    """Running ``dot`` did not give a diagram."""
 
 
 class DotUnavailable(GraphvizError):

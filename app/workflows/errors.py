@@ -16,7 +16,7 @@ class Problem:
 
 
 class WorkflowError(Exception):
-    pass
+    """Whatever the workflow engine refuses."""
 
 
 class DefinitionInvalid(WorkflowError):

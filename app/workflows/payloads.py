@@ -31,7 +31,7 @@ class Payload(BaseModel):
 
 
 class Empty(Payload):
-    pass
+    """Triggers that take nothing (the assessment is already written, for instance)."""
 
 
 class Triage(Payload):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from app.demo.cases import SIMPLIFIED
 from tests.builders import bearer, make_organ, make_person, make_registrar, make_unit
 
 
@@ -35,25 +36,5 @@ CASE = {
     "estimated_cost_sek": 2_400_000,
 }
 
-COMPLETE_SIMPLIFIED = {
-    "problem": "Trångboddhet",
-    "proposed_measure": "Paviljong",
-    "alternatives": ["Hyra lokaler", "Flytta klasser"],
-    "zero_alternative": "Fortsatt trångboddhet",
-    "cost_sek": 2_400_000,
-    "time_horizon": "2027–2029",
-    "perspectives": {
-        key: {"note": "Bedömd"}
-        | ({"children_affected": True} if key == "children" else {})
-        | ({"union_consulted": True} if key == "staff" else {})
-        for key in [
-            "economy",
-            "children",
-            "gender_equality",
-            "environment",
-            "staff",
-            "citizens",
-            "legal",
-        ]
-    },
-}
+COMPLETE_SIMPLIFIED = SIMPLIFIED
+"""A simplified assessment with everything its level requires (the demo's)."""
