@@ -10,6 +10,7 @@ from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.kit.schemas import Code, Input, Name, Output
 from app.workflows.engine import Option
 from app.workflows.errors import Problem
+from app.workflows.payloads import payload_schema
 
 
 class CaseCreate(Input):
@@ -123,6 +124,9 @@ class TransitionOption(Output):
     to_state: str | None = Field(description="null: the case stays in its state")
     ready: bool
     reasons: list[ReasonRead] = Field(description="What stands in the way, when not ready")
+    payload_schema: dict[str, Any] = Field(
+        description="JSON Schema of the payload to POST to …/transitions/{trigger}"
+    )
 
     @classmethod
     def of(cls, option: Option) -> "TransitionOption":
@@ -133,6 +137,7 @@ class TransitionOption(Output):
             to_state=option.trigger.dest,
             ready=option.ready,
             reasons=[ReasonRead.of(problem) for problem in option.problems],
+            payload_schema=payload_schema(option.trigger.payload),
         )
 
 

@@ -2,8 +2,9 @@
 the registry at the bottom is the list a definition may choose from."""
 
 from datetime import date
+from functools import cache
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -138,3 +139,9 @@ PAYLOADS: dict[str, type[Payload]] = {
     "close": Close,
     "withdraw": Withdraw,
 }
+
+
+@cache
+def payload_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of a named payload, for clients that build the request from it."""
+    return PAYLOADS[name].model_json_schema()

@@ -191,6 +191,7 @@ def test_options_tell_what_stands_in_the_way(client, world):
         ("triage", True), ("scope_assessment", False), ("withdraw", True),
     ]  # fmt: skip
     assert options[1]["reasons"][0]["code"] == "ROUTE_NOT_SET"
+    assert options[0]["payload_schema"]["required"] == ["route", "motivation"]
     assert options[1]["label_sv"] == "Beslut om konsekvensbeskrivning"
 
 
