@@ -2,8 +2,8 @@
 the registry at the bottom is the list a definition may choose from."""
 
 from datetime import date
-from functools import cache
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
