@@ -19,6 +19,7 @@ from app.api.openapi import API_PREFIX
 from app.api.routes import (
     api_keys,
     cases,
+    delegation,
     health,
     holdings,
     me,
@@ -48,6 +49,7 @@ API_ROUTERS = (
     me.router,
     cases.router,
     workflows.router,
+    delegation.router,
 )
 
 

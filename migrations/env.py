@@ -10,6 +10,7 @@ from app.auth import models as _auth_models  # noqa: F401  (register tables)
 from app.cases import models as _cases_models  # noqa: F401
 from app.config import get_settings
 from app.db import Base, make_engine
+from app.delegation import models as _delegation_models  # noqa: F401
 from app.organisation import models as _organisation_models  # noqa: F401
 
 config = context.config

@@ -1,0 +1,74 @@
+"""Tables of matter types and delegation orders. An adopted order is never changed: a newer one
+is adopted, and the older one's ``valid_to`` set, so "which order applied on date D" stays
+answerable."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, Timestamped
+from app.organisation.models import Organ
+
+
+class MatterType(Timestamped, Base):
+    """A kind of matter an organ decides, with what the law makes of it."""
+
+    __tablename__ = "matter_types"
+    __table_args__ = (UniqueConstraint("organ_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    non_delegable: Mapped[bool] = mapped_column(default=False)  # KL 6:38
+    council_reserved: Mapped[bool] = mapped_column(default=False)  # KL 5:1–2
+    procurement: Mapped[bool] = mapped_column(default=False)  # no automated decisions
+    appeal_route: Mapped[str] = mapped_column(String(32), default="judicial_review")
+    default_route: Mapped[str | None] = mapped_column(String(16))
+
+    organ: Mapped[Organ] = relationship(lazy="raise")
+
+
+class DelegationOrder(Timestamped, Base):
+    __tablename__ = "delegation_orders"
+    __table_args__ = (UniqueConstraint("organ_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    # The adopting decision: the organ's meeting, its paragraph (§) and the diary number.
+    decided_on: Mapped[date | None]
+    paragraph: Mapped[str | None] = mapped_column(String(32))
+    diary_number: Mapped[str | None] = mapped_column(String(64))
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+    organ: Mapped[Organ] = relationship(lazy="raise")
+    entries: Mapped[list["DelegationEntry"]] = relationship(
+        lazy="raise", order_by="DelegationEntry.id", cascade="all, delete-orphan"
+    )
+
+
+class DelegationEntry(Base):
+    """One point of an order: which matter types and actions, to whom, within what limit."""
+
+    __tablename__ = "delegation_entries"
+    __table_args__ = (UniqueConstraint("order_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("delegation_orders.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500))
+    matter_types: Mapped[list[str]] = mapped_column(JSON)
+    actions: Mapped[list[str]] = mapped_column(JSON)
+    delegate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    substitute: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    amount_limit_sek: Mapped[int | None] = mapped_column(BigInteger)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    legal_reference: Mapped[str | None] = mapped_column(String(200))
+    report_to_organ: Mapped[bool] = mapped_column(default=True)
+    subdelegation_allowed: Mapped[bool] = mapped_column(default=False)

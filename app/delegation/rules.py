@@ -1,0 +1,132 @@
+"""What makes a delegation order lawful, as pure functions over plain data (KL 5:1–2, 6:37–38,
+7:5): checked when an order is adopted, every problem reported with the entry it belongs to."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.delegation.vocabulary import SINGLE_HOLDER_POSITIONS, SINGLE_HOLDER_SEATS, DelegateKind
+
+
+@dataclass(frozen=True)
+class MatterFacts:
+    code: str
+    non_delegable: bool
+    council_reserved: bool
+    procurement: bool
+    appeal_route: str
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    code: str
+    matter_types: tuple[str, ...]
+    actions: tuple[str, ...]
+    delegate: Mapping[str, Any]
+    substitute: Mapping[str, Any] | None
+    amount_limit_sek: int | None
+
+
+@dataclass(frozen=True)
+class EntryProblem:
+    entry: str
+    code: str
+    message_en: str
+    message_sv: str
+
+
+def _delegate_key(delegate: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(sorted((k, v) for k, v in delegate.items() if v is not None))
+
+
+def _group(delegate: Mapping[str, Any]) -> bool:
+    kind = delegate.get("kind")
+    if kind == DelegateKind.position:
+        return delegate.get("role") not in SINGLE_HOLDER_POSITIONS
+    if kind == DelegateKind.membership:
+        return delegate.get("role") not in SINGLE_HOLDER_SEATS
+    return False
+
+
+def _entry_problems(
+    entry: EntryFacts, matters: Mapping[str, MatterFacts], actions: frozenset[str]
+) -> Iterable[EntryProblem]:
+    def problem(code: str, en: str, sv: str) -> EntryProblem:
+        return EntryProblem(entry.code, code, f"{entry.code}: {en}", f"{entry.code}: {sv}")
+
+    for action in entry.actions:
+        if action not in actions:
+            yield problem(
+                "UNKNOWN_ACTION",
+                f"no workflow step '{action}'.",
+                f"inget steg '{action}' i arbetsflödet.",
+            )
+    for code in entry.matter_types:
+        matter = matters.get(code)
+        if matter is None:
+            yield problem(
+                "UNKNOWN_MATTER_TYPE",
+                f"no matter type '{code}' in the organ's registry.",
+                f"ingen ärendetyp '{code}' i organets register.",
+            )
+            continue
+        if matter.council_reserved:
+            yield problem(
+                "COUNCIL_RESERVED",
+                f"'{code}' is reserved to the council (KL 5:1–2).",
+                f"'{code}' är förbehållen fullmäktige (KL 5:1–2).",
+            )
+        elif matter.non_delegable:
+            yield problem(
+                "NON_DELEGABLE",
+                f"'{code}' cannot be delegated (KL 6:38).",
+                f"'{code}' får inte delegeras (KL 6:38).",
+            )
+        if entry.delegate.get("kind") == DelegateKind.automated and (
+            matter.procurement or matter.appeal_route == "judicial_review"
+        ):
+            yield problem(
+                "AUTOMATED_DECISION_NOT_ALLOWED",
+                f"'{code}' is appealable by judicial review or a procurement: no automated "
+                "decisions (KL 6:38 second paragraph).",
+                f"'{code}' kan laglighetsprövas eller är en upphandling: inget automatiserat "
+                "beslutsfattande (KL 6:38 andra stycket).",
+            )
+    for role, delegate in (("delegate", entry.delegate), ("substitute", entry.substitute)):
+        if delegate is not None and _group(delegate):
+            yield problem(
+                "INVALID_DELEGATE_GROUP",
+                f"the {role} '{delegate.get('role')}' is held by several people; a delegate is "
+                "one person, a presidium or a sub-committee (KL 6:37, 7:5).",
+                f"{'delegaten' if role == 'delegate' else 'ersättaren'} '{delegate.get('role')}' "
+                "innehas av flera; en delegat är en person, ett presidium eller ett utskott "
+                "(KL 6:37, 7:5).",
+            )
+
+
+def problems_of(
+    entries: Iterable[EntryFacts], matters: Mapping[str, MatterFacts], actions: frozenset[str]
+) -> list[EntryProblem]:
+    """Every problem of every entry, then the ambiguities between entries: the same matter type,
+    action and amount limit given to different delegates."""
+    entries = list(entries)
+    found = [p for entry in entries for p in _entry_problems(entry, matters, actions)]
+    seen: dict[tuple[str, str, int | None], tuple[str, tuple[Any, ...]]] = {}
+    for entry in entries:
+        delegate = _delegate_key(entry.delegate)
+        for matter in entry.matter_types:
+            for action in entry.actions:
+                band = (matter, action, entry.amount_limit_sek)
+                earlier = seen.setdefault(band, (entry.code, delegate))
+                if earlier[1] != delegate:
+                    found.append(
+                        EntryProblem(
+                            entry.code,
+                            "AMBIGUOUS_DELEGATION",
+                            f"{entry.code}: '{matter}'/'{action}' up to the same limit is already "
+                            f"delegated to someone else in {earlier[0]}.",
+                            f"{entry.code}: '{matter}'/'{action}' upp till samma belopp är redan "
+                            f"delegerat till någon annan i {earlier[0]}.",
+                        )
+                    )
+    return found

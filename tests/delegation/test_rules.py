@@ -1,0 +1,90 @@
+"""The law of delegation orders as pure rules: each refusal with its code and entry."""
+
+import pytest
+
+from app.delegation.rules import EntryFacts, MatterFacts, problems_of
+
+MATTERS = {
+    "skolskjuts": MatterFacts("skolskjuts", False, False, False, "administrative_appeal"),
+    "mal": MatterFacts("mal", True, False, False, "judicial_review"),
+    "budget": MatterFacts("budget", False, True, False, "judicial_review"),
+    "inkop": MatterFacts("inkop", False, False, True, "administrative_appeal"),
+}
+ACTIONS = frozenset({"approve", "reject"})
+HEAD = {"kind": "position", "role": "head_of_administration", "unit": "UTB"}
+CHAIR = {"kind": "membership", "role": "chair"}
+
+
+def entry(
+    code="1.1",
+    matters=("skolskjuts",),
+    actions=("approve",),
+    delegate=HEAD,
+    substitute=None,
+    limit=None,
+) -> EntryFacts:
+    return EntryFacts(code, tuple(matters), tuple(actions), delegate, substitute, limit)
+
+
+def codes(*entries: EntryFacts) -> list[tuple[str, str]]:
+    return [(p.entry, p.code) for p in problems_of(entries, MATTERS, ACTIONS)]
+
+
+def test_a_lawful_order_has_no_problems():
+    assert codes(entry(), entry("1.2", actions=("reject",), delegate=CHAIR)) == []
+
+
+def test_non_delegable_matter():
+    assert codes(entry(matters=("mal",))) == [("1.1", "NON_DELEGABLE")]
+
+
+def test_council_reserved_matter():
+    assert codes(entry(matters=("budget",))) == [("1.1", "COUNCIL_RESERVED")]
+
+
+@pytest.mark.parametrize(
+    "delegate",
+    [
+        {"kind": "position", "role": "case_officer", "unit": "UTB"},
+        {"kind": "position", "role": "registrar", "unit": "UTB"},
+        {"kind": "membership", "role": "member"},
+        {"kind": "membership", "role": "substitute"},
+    ],
+)
+def test_a_group_is_not_a_delegate(delegate):
+    assert codes(entry(delegate=delegate)) == [("1.1", "INVALID_DELEGATE_GROUP")]
+    assert codes(entry(substitute=delegate)) == [("1.1", "INVALID_DELEGATE_GROUP")]
+
+
+@pytest.mark.parametrize("matter", ["inkop", "mal"])
+def test_no_automated_decisions_on_procurement_or_judicial_review(matter):
+    automated = {"kind": "automated", "function": "Beslutsmotor"}
+    assert ("1.1", "AUTOMATED_DECISION_NOT_ALLOWED") in codes(
+        entry(matters=(matter,), delegate=automated)
+    )
+
+
+def test_automated_decisions_where_the_law_allows_them():
+    automated = {"kind": "automated", "function": "Beslutsmotor"}
+    assert codes(entry(delegate=automated)) == []
+
+
+def test_the_same_matter_action_and_limit_to_two_delegates_is_ambiguous():
+    assert codes(entry(), entry("1.2", delegate=CHAIR)) == [("1.2", "AMBIGUOUS_DELEGATION")]
+
+
+def test_amount_tiers_are_not_ambiguous():
+    tiers = [
+        entry(
+            limit=100_000, delegate={"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"}
+        ),
+        entry("1.2", limit=1_000_000),
+    ]
+    assert codes(*tiers) == []
+
+
+def test_unknown_matter_type_and_action():
+    assert codes(entry(matters=("okand",), actions=("teleport",))) == [
+        ("1.1", "UNKNOWN_ACTION"),
+        ("1.1", "UNKNOWN_MATTER_TYPE"),
+    ]
