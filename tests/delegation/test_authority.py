@@ -1,0 +1,303 @@
+"""Who may take which step: the authority resolver as pure functions, table-driven over actors
+and triggers, and one named test per rule of KL."""
+
+from datetime import date
+
+import pytest
+
+from app.delegation.authority import (
+    ActorView,
+    AuthorityKind,
+    CaseView,
+    EntryView,
+    Meeting,
+    OrderView,
+    OrganView,
+    Refused,
+    resolve,
+)
+from app.delegation.rules import MatterFacts
+
+SKOLSKJUTS = MatterFacts("skolskjuts", False, False, False, "administrative_appeal")
+CASE = CaseView(
+    organ="BUN",
+    units=("UTB-GRU", "UTB"),
+    matter=SKOLSKJUTS,
+    flags=frozenset(),
+    route="political",
+    amount_sek=100_000,
+    registered_by=99,
+)
+ORDER = OrderView(
+    version=3,
+    entries=(
+        EntryView(
+            "3.2",
+            ("skolskjuts",),
+            ("approve", "reject"),
+            {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+            500_000,
+            True,
+        ),
+        EntryView(
+            "3.3",
+            ("skolskjuts",),
+            ("approve",),
+            {"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"},
+            50_000,
+            True,
+        ),
+        EntryView(
+            "3.4",
+            ("skolskjuts",),
+            ("refer_back",),
+            {"kind": "membership", "role": "chair"},
+            None,
+            False,
+        ),
+    ),
+)
+
+
+def actor(person_id: int, kind: str, seats=(), posts=(), recused=False) -> ActorView:
+    return ActorView(person_id, kind, frozenset(seats), frozenset(posts), recused)
+
+
+ACTORS = {
+    "registrar": actor(1, "employee", posts=[("KLF", "registrar")]),
+    "secretary": actor(2, "employee", seats=[("BUN", "secretary")]),
+    "chair": actor(3, "elected", seats=[("BUN", "chair")]),
+    "vice_chair": actor(4, "elected", seats=[("BUN", "vice_chair")]),
+    "member": actor(5, "elected", seats=[("BUN", "member")]),
+    "substitute": actor(6, "elected", seats=[("BUN", "substitute")]),
+    "head": actor(7, "employee", posts=[("UTB", "head_of_administration")]),
+    "manager": actor(8, "employee", posts=[("UTB-GRU", "unit_manager")]),
+    "officer": actor(9, "employee", posts=[("UTB-GRU", "case_officer")]),
+    "other_employee": actor(10, "employee", posts=[("SOC", "head_of_administration")]),
+    "other_politician": actor(11, "elected", seats=[("SN", "chair")]),
+    "proposer": actor(99, "elected", seats=[("KF", "member")]),
+}
+
+OP, DEL = "operational", "delegated_decision"
+# Without naming an authority (the API picks: operational, then delegated), on the political
+# route: the kind granted, or the reason codes of the refusal.
+EXPECTED = {
+    "triage": {"head": OP},
+    "scope_assessment": {"head": OP},
+    "submit_assessment": {"head": OP, "manager": OP, "officer": OP},
+    "prioritise": {},
+    "approve": {"head": DEL},
+    "reject": {"head": DEL},
+    "refer_back": {"chair": DEL},
+    "start_implementation": {"head": OP, "manager": OP},
+    "complete_implementation": {"head": OP, "manager": OP},
+    "close": {},
+    "withdraw": {"proposer": OP},
+}
+CELLS = [(trigger, name) for trigger in EXPECTED for name in ACTORS]
+
+
+@pytest.mark.parametrize(("trigger", "name"), CELLS)
+def test_authorization_matrix(trigger, name):
+    expected = EXPECTED[trigger].get(name)
+    outcome = _outcome(trigger, ACTORS[name])
+    assert outcome == (expected or "refused"), (trigger, name)
+
+
+def _outcome(trigger: str, who: ActorView) -> str:
+    try:
+        return resolve(trigger, CASE, who, kind=None, order=ORDER).kind.value
+    except Refused:
+        return "refused"
+
+
+def refusal(trigger, who, case=CASE, **kwargs) -> list[str]:
+    with pytest.raises(Refused) as refused:
+        resolve(trigger, case, who, **kwargs)
+    return [reason.code for reason in refused.value.reasons]
+
+
+def test_the_manager_decides_small_amounts_and_the_head_larger_ones():
+    small = CaseView(**{**CASE.__dict__, "amount_sek": 20_000})
+    grant = resolve("approve", small, ACTORS["manager"], kind=None, order=ORDER)
+    assert grant.details == {"order_version": 3, "entry": "3.3"}
+    assert grant.report_to_organ
+
+
+def test_amount_over_the_limit():
+    big = CaseView(**{**CASE.__dict__, "amount_sek": 600_000})
+    assert refusal(
+        "approve", ACTORS["head"], big, kind=AuthorityKind.delegated_decision, order=ORDER
+    ) == ["AMOUNT_OVER_LIMIT"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [
+        ({"of_principle"}, "NON_DELEGABLE"),
+        ({"goals_direction_scope_quality"}, "NON_DELEGABLE"),
+        ({"council_reserved"}, "COUNCIL_RESERVED"),
+    ],
+)
+def test_non_delegable_matters_are_refused_to_delegates(flags, code):
+    flagged = CaseView(**{**CASE.__dict__, "flags": frozenset(flags)})
+    assert refusal(
+        "approve", ACTORS["head"], flagged, kind=AuthorityKind.delegated_decision, order=ORDER
+    ) == [code]
+
+
+def test_no_order_in_force():
+    assert refusal(
+        "approve", ACTORS["head"], kind=AuthorityKind.delegated_decision, order=None
+    ) == ["DELEGATION_NOT_IN_FORCE"]
+
+
+def test_not_the_delegate_names_the_points():
+    with pytest.raises(Refused) as refused:
+        resolve(
+            "approve", CASE, ACTORS["officer"], kind=AuthorityKind.delegated_decision, order=ORDER
+        )
+    reason = refused.value.reasons[0]
+    assert reason.code == "NOT_DELEGATE"
+    assert "punkt 3.2, 3.3" in reason.message_sv
+
+
+def test_employee_cannot_take_urgent_decision():
+    assert refusal("approve", ACTORS["head"], kind=AuthorityKind.urgent_decision) == [
+        "URGENT_POWER_NOT_HELD"
+    ]
+
+
+def test_chair_takes_an_urgent_decision_even_on_a_non_delegable_matter():
+    flagged = CaseView(**{**CASE.__dict__, "flags": frozenset({"goals_direction_scope_quality"})})
+    grant = resolve("approve", flagged, ACTORS["chair"], kind=AuthorityKind.urgent_decision)
+    assert grant.kind == AuthorityKind.urgent_decision
+    assert grant.report_to_organ
+
+
+BUN = OrganView(
+    "BUN", seats=11, members=frozenset(range(100, 111)), substitutes=frozenset(range(200, 206))
+)
+
+
+def meeting(present, substitutes=()):
+    return Meeting(date(2027, 2, 10), "§ 12", frozenset(present), frozenset(substitutes))
+
+
+def test_quorum_is_more_than_half_the_seats():
+    five = meeting(range(100, 105))
+    assert refusal(
+        "approve", ACTORS["secretary"], kind=AuthorityKind.organ_decision, organ=BUN, meeting=five
+    ) == ["QUORUM_NOT_MET"]
+    six = meeting(range(100, 105), substitutes=[200])
+    grant = resolve(
+        "approve",
+        CASE,
+        ACTORS["secretary"],
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=six,
+    )
+    assert grant.details["counted"] == 6
+
+
+def test_recused_members_are_not_counted():
+    recused = OrganView(**{**BUN.__dict__, "recused": frozenset({100})})
+    six = meeting(range(100, 106))
+    assert refusal(
+        "approve",
+        ACTORS["registrar"],
+        kind=AuthorityKind.organ_decision,
+        organ=recused,
+        meeting=six,
+    ) == ["QUORUM_NOT_MET"]
+
+
+def test_people_who_hold_no_seat_are_not_counted():
+    outsiders = meeting([*range(100, 103), 300, 301, 302])
+    assert refusal(
+        "approve",
+        ACTORS["secretary"],
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=outsiders,
+    ) == ["QUORUM_NOT_MET"]
+
+
+@pytest.mark.parametrize("name", ["chair", "head", "member"])
+def test_only_the_secretary_or_a_registrar_records_organ_decisions(name):
+    assert refusal(
+        "approve",
+        ACTORS[name],
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=meeting(range(100, 110)),
+    ) == ["NOT_RECORDER"]
+
+
+def test_execution_is_not_an_organ_decision():
+    assert refusal(
+        "start_implementation",
+        ACTORS["secretary"],
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=meeting(range(100, 110)),
+    ) == ["NOT_A_DECISION"]
+
+
+def test_a_recused_person_may_do_nothing():
+    recused = ActorView(**{**ACTORS["head"].__dict__, "recused": True})
+    assert refusal("triage", recused, kind=None, order=ORDER) == ["RECUSED"]
+
+
+def test_the_operational_route_lets_the_head_prioritise_and_close():
+    operational = CaseView(**{**CASE.__dict__, "route": "operational"})
+    assert resolve("prioritise", operational, ACTORS["head"], kind=None).kind == OP
+    assert resolve("close", operational, ACTORS["head"], kind=None).kind == OP
+    assert resolve("scope_assessment", operational, ACTORS["manager"], kind=None).kind == OP
+
+
+def test_a_refusal_gives_every_reason():
+    assert refusal("approve", ACTORS["officer"], kind=None, order=ORDER) == [
+        "NOT_OPERATIONAL",
+        "NOT_DELEGATE",
+    ]
+
+
+# Every actor approving under each named authority, with a quorate meeting: granted ("ok") or
+# the exact reason code.
+U, R, NOT_DEL = "URGENT_POWER_NOT_HELD", "NOT_RECORDER", "NOT_DELEGATE"
+DECISION_MATRIX = {
+    #                  delegated            urgent  organ
+    "registrar": (NOT_DEL, U, "ok"),
+    "secretary": (NOT_DEL, U, "ok"),
+    "chair": (NOT_DEL, "ok", R),
+    "vice_chair": (NOT_DEL, U, R),
+    "member": (NOT_DEL, U, R),
+    "substitute": (NOT_DEL, U, R),
+    "head": ("ok", U, R),
+    "manager": ("AMOUNT_OVER_LIMIT", U, R),
+    "officer": (NOT_DEL, U, R),
+    "other_employee": (NOT_DEL, U, R),
+    "other_politician": (NOT_DEL, U, R),
+    "proposer": (NOT_DEL, U, R),
+}
+KINDS = [
+    AuthorityKind.delegated_decision,
+    AuthorityKind.urgent_decision,
+    AuthorityKind.organ_decision,
+]
+DECISION_CELLS = [
+    (name, kind, DECISION_MATRIX[name][i]) for name in ACTORS for i, kind in enumerate(KINDS)
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "expected"), DECISION_CELLS)
+def test_decision_matrix(name, kind, expected):
+    quorate = meeting(range(100, 108))
+    try:
+        resolve("approve", CASE, ACTORS[name], kind=kind, order=ORDER, organ=BUN, meeting=quorate)
+        outcome = "ok"
+    except Refused as refused:
+        outcome = ",".join(reason.code for reason in refused.reasons)
+    assert outcome == expected
