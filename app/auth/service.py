@@ -25,7 +25,8 @@ API_KEY_MARK = "stk_"
 PREFIX_LENGTH = 12
 
 
-def _person_principal(session: Session, person: Person, on: date) -> Principal:
+def person_principal(session: Session, person: Person, on: date) -> Principal:
+    """A person as the engine sees them on ``on``: who they are and the roles they hold."""
     grants = org_repo.grants_on(session, person.id, on)
     return Principal(
         person_id=person.id,
@@ -56,7 +57,7 @@ def authenticate(session: Session, verifier: TokenVerifier, credential: str) -> 
             f"Ingen person med användarnamnet {username!r} är registrerad.",
             code="UNKNOWN_PERSON",
         )
-    return _person_principal(session, person, today())
+    return person_principal(session, person, today())
 
 
 def _authenticate_api_key(session: Session, credential: str) -> Principal:

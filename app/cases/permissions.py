@@ -1,9 +1,6 @@
-"""Who may read and write cases, until the delegation order decides it (issue #4).
-
-A person acting with their own token may; an API key needs the matching scope. This is the
-scope check integrations rely on, not a role check: who may fire which trigger comes from the
-authority resolver, and until it exists every transition records that authority was not resolved.
-"""
+"""Which callers may read and write cases at all: a person with their own token, or an API key
+with the matching scope. Who may take which step is the authority resolver's to decide
+(``app.delegation.authority``), per the delegation order and the Local Government Act."""
 
 from app.auth.principal import Principal
 from app.auth.scopes import Scope
@@ -11,11 +8,6 @@ from app.errors import Forbidden
 
 READ_SCOPES = frozenset({Scope.cases_read, Scope.cases_write, Scope.integration})
 WRITE_SCOPES = frozenset({Scope.cases_write, Scope.integration})
-
-UNRESOLVED_AUTHORITY = {
-    "kind": "unresolved",
-    "note": "Authority per the delegation order is not resolved yet by this version.",
-}
 
 
 def _require(principal: Principal, scopes: frozenset[Scope], what_en: str, what_sv: str) -> None:

@@ -7,6 +7,8 @@ from pydantic import Field, computed_field
 
 from app.cases.models import CaseEvent
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
+from app.delegation.authority import AuthorityKind, Reason
+from app.delegation.claims import AuthorityClaim
 from app.kit.schemas import Code, Input, Name, Output
 from app.workflows.engine import Option
 from app.workflows.errors import Problem
@@ -116,29 +118,58 @@ class ReasonRead(Output):
             details=problem.details,
         )
 
+    @classmethod
+    def of_authority(cls, reason: Reason) -> "ReasonRead":
+        return cls(
+            code=reason.code,
+            message_en=reason.message_en,
+            message_sv=reason.message_sv,
+            details={"legal_reference": reason.legal_reference},
+        )
+
 
 class TransitionOption(Output):
     trigger: str
     label_sv: str
     label_en: str
     to_state: str | None = Field(description="null: the case stays in its state")
-    ready: bool
-    reasons: list[ReasonRead] = Field(description="What stands in the way, when not ready")
+    allowed: bool = Field(description="The case is ready and the caller has authority")
+    ready: bool = Field(description="The case is ready for the step (whoever takes it)")
+    authority_kinds: list[AuthorityKind] = Field(
+        description="Under which authority the caller could take the step"
+    )
+    reasons: list[ReasonRead] = Field(description="What stands in the way, when not allowed")
     payload_schema: dict[str, Any] = Field(
         description="JSON Schema of the payload to POST to …/transitions/{trigger}"
     )
 
     @classmethod
-    def of(cls, option: Option) -> "TransitionOption":
+    def of(
+        cls, option: Option, kinds: list[AuthorityKind], refusals: list[Reason]
+    ) -> "TransitionOption":
         return cls(
             trigger=option.trigger.name,
             label_sv=option.trigger.label_sv,
             label_en=option.trigger.label_en,
             to_state=option.trigger.dest,
+            allowed=option.ready and bool(kinds),
             ready=option.ready,
-            reasons=[ReasonRead.of(problem) for problem in option.problems],
+            authority_kinds=kinds,
+            reasons=[ReasonRead.of(problem) for problem in option.problems]
+            + [ReasonRead.of_authority(reason) for reason in refusals],
             payload_schema=payload_schema(option.trigger.payload),
         )
+
+
+class TransitionRequest(Input):
+    payload: dict[str, Any] = Field(
+        default_factory=dict, description="The trigger's payload (see payload_schema)"
+    )
+    authority: AuthorityClaim | None = Field(
+        default=None,
+        description="The authority the step is taken under; left out, the caller's post or "
+        "delegation is used",
+    )
 
 
 class AssessmentWrite(Input):

@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from typing import Any, NoReturn
 
 from app.delegation.rules import MatterFacts
+from app.organisation.vocabulary import PositionRole, label_sv
 
 NON_DELEGABLE_FLAGS = frozenset(
     {
@@ -148,6 +150,10 @@ def _refuse(code: str, en: str, sv: str, law: str | None = None) -> NoReturn:
     raise Refused([Reason(code, en, sv, law)])
 
 
+def _sv(posts: frozenset[str]) -> list[str]:
+    return [label_sv(PositionRole(post)) for post in sorted(posts)]
+
+
 def _holds(actor: ActorView, units: Iterable[str], roles: frozenset[str]) -> str | None:
     return next(
         (
@@ -177,7 +183,7 @@ def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
         _refuse(
             "NOT_IN_RESPONSIBLE_UNIT",
             f"'{trigger}' is done by {' or '.join(sorted(posts))} of the responsible unit.",
-            f"'{trigger}' görs av {' eller '.join(sorted(posts))} i den ansvariga enheten.",
+            f"'{trigger}' görs av {' eller '.join(_sv(posts))} i den ansvariga enheten.",
         )
     return Grant(AuthorityKind.operational, {"post": held})
 
@@ -267,6 +273,13 @@ def urgent(trigger: str, case: CaseView, actor: ActorView) -> Grant:
     return Grant(AuthorityKind.urgent_decision, {"organ": case.organ}, report_to_organ=True)
 
 
+def is_recorder(case: CaseView, actor: ActorView) -> bool:
+    """The organ's secretary, or any registrar, records the organ's decisions."""
+    return (case.organ, "secretary") in actor.seats or any(
+        role == "registrar" for _, role in actor.posts
+    )
+
+
 def organ_decision(
     trigger: str, case: CaseView, actor: ActorView, organ: OrganView, meeting: Meeting
 ) -> Grant:
@@ -276,10 +289,7 @@ def organ_decision(
             f"'{trigger}' is preparation or execution, not the organ's.",
             f"'{trigger}' är beredning eller verkställighet.",
         )
-    recorder = (case.organ, "secretary") in actor.seats or any(
-        role == "registrar" for _, role in actor.posts
-    )
-    if not recorder:
+    if not is_recorder(case, actor):
         _refuse(
             "NOT_RECORDER",
             f"{case.organ}'s decisions are recorded by its secretary or a registrar.",
@@ -348,3 +358,36 @@ def resolve(
             return delegated(trigger, case, actor, order)
         except Refused as not_delegated:
             raise Refused(not_operational.reasons + not_delegated.reasons) from None
+
+
+def available(
+    trigger: str, case: CaseView, actor: ActorView, order: OrderView | None
+) -> tuple[list[AuthorityKind], list[Reason]]:
+    """The kinds of authority under which ``actor`` could take ``trigger`` now, and, when there
+    are none, every reason why not. An organ decision is offered to those who record them; its
+    quorum is judged when the meeting is named."""
+    if actor.recused:
+        return [], [
+            Reason(
+                "RECUSED",
+                "You are disqualified (jäv) in this case.",
+                "Du är jävig i detta ärende.",
+                "KL 6:28, 7:4",
+            )
+        ]
+    kinds: list[AuthorityKind] = []
+    reasons: list[Reason] = []
+    checks = [
+        (AuthorityKind.operational, partial(operational, trigger, case, actor)),
+        (AuthorityKind.delegated_decision, partial(delegated, trigger, case, actor, order)),
+        (AuthorityKind.urgent_decision, partial(urgent, trigger, case, actor)),
+    ]
+    for kind, check in checks:
+        try:
+            check()
+            kinds.append(kind)
+        except Refused as refused:
+            reasons += refused.reasons
+    if trigger not in NOT_DECISIONS and is_recorder(case, actor):
+        kinds.append(AuthorityKind.organ_decision)
+    return kinds, ([] if kinds else reasons)

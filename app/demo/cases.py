@@ -3,6 +3,7 @@ a fresh proposal, one being assessed, one waiting for decision, one being implem
 closed whose follow-up proposed a new measure. Written through the case services, as a case
 officer would, so each carries its real history."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.cases.schemas import AssessmentWrite, CaseCreate
 from app.cases.service import assessments, records, transitions
-from app.organisation.models import Person
+from app.delegation.authority import AuthorityKind
+from app.delegation.claims import AuthorityClaim, MeetingRecord
 from app.workflows.definition import builtin
 
 PERSPECTIVE_KEYS = [p.key for p in builtin("measure", 1).assessment.perspectives]
@@ -37,42 +39,77 @@ STEPS_TO_DECISION: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _officer(person: Person) -> Principal:
-    return Principal(person_id=person.id, username=person.username, person_kind=person.kind)
+@dataclass(frozen=True)
+class Cast:
+    """Who takes each step in the demo: the head of administration triages and scopes, the case
+    officer assesses, BUN decides in its meeting (recorded by its secretary), the unit manager
+    implements."""
+
+    head: Principal
+    officer: Principal
+    manager: Principal
+    secretary: Principal
+    present: list[int]
+
+    def actor(self, trigger: str) -> Principal:
+        return {
+            "triage": self.head,
+            "scope_assessment": self.head,
+            "submit_assessment": self.officer,
+            "start_implementation": self.manager,
+            "complete_implementation": self.manager,
+        }.get(trigger, self.secretary)
+
+    def claim(self, trigger: str, held_on: str) -> AuthorityClaim | None:
+        if trigger not in ORGAN_DECISIONS:
+            return None
+        meeting = MeetingRecord(held_on=held_on, paragraph="§ 1", present=self.present)
+        return AuthorityClaim(kind=AuthorityKind.organ_decision, meeting=meeting)
 
 
-def _case(session: Session, actor: Principal, title: str, problem: str, cost: int) -> int:
+ORGAN_DECISIONS = frozenset({"prioritise", "approve", "reject", "refer_back", "close"})
+MEETING_DAY = "2026-10-15"
+
+
+def _case(session: Session, cast: Cast, title: str, problem: str, cost: int) -> int:
     data = CaseCreate(
         title=title, problem=problem, organ="BUN", unit="UTB-GRU", estimated_cost_sek=cost
     )
-    return records.register(session, actor, data).id
+    return records.register(session, cast.officer, data).id
 
 
 def _fire(
-    session: Session, actor: Principal, case_id: int, trigger: str, payload: dict[str, Any]
+    session: Session, cast: Cast, case_id: int, trigger: str, payload: dict[str, Any]
 ) -> None:
-    transitions.fire(session, actor, case_id, trigger, payload)
+    transitions.fire(
+        session,
+        cast.actor(trigger),
+        case_id,
+        trigger,
+        payload,
+        claim=cast.claim(trigger, MEETING_DAY),
+    )
 
 
-def _to_decision(session: Session, actor: Principal, case_id: int, rank: int) -> None:
+def _to_decision(session: Session, cast: Cast, case_id: int, rank: int) -> None:
     for trigger, payload in STEPS_TO_DECISION:
-        _fire(session, actor, case_id, trigger, payload)
-    assessments.revise(session, actor, case_id, AssessmentWrite(content=SIMPLIFIED))
-    _fire(session, actor, case_id, "submit_assessment", {})
+        _fire(session, cast, case_id, trigger, payload)
+    assessments.revise(session, cast.officer, case_id, AssessmentWrite(content=SIMPLIFIED))
+    _fire(session, cast, case_id, "submit_assessment", {})
     _fire(
         session,
-        actor,
+        cast,
         case_id,
         "prioritise",
         {"period": "2027", "rank": rank, "motivation": "Elevernas arbetsmiljö går först."},
     )
 
 
-def load_cases(session: Session, case_officer: Person) -> None:
-    actor = _officer(case_officer)
+def load_cases(session: Session, cast: Cast) -> None:
+    """Five cases, each moved by whom the law says, BUN's decisions taken at its meeting."""
     _case(
         session,
-        actor,
+        cast,
         "Läxhjälp på fritids",
         "Elever saknar stöd med läxor efter skoltid.",
         350_000,
@@ -80,43 +117,43 @@ def load_cases(session: Session, case_officer: Person) -> None:
 
     assessed = _case(
         session,
-        actor,
+        cast,
         "Nya läromedel i matematik",
         "Resultaten i matematik i årskurs 9 sjunker.",
         900_000,
     )
     for trigger, payload in STEPS_TO_DECISION:
-        _fire(session, actor, assessed, trigger, payload)
+        _fire(session, cast, assessed, trigger, payload)
     assessments.revise(
         session,
-        actor,
+        cast.officer,
         assessed,
         AssessmentWrite(content={"problem": "Sjunkande resultat i matematik."}),
     )
 
     waiting = _case(
-        session, actor, "Paviljong vid Norrskolan", "Trångboddhet i årskurs 4–6.", 2_400_000
+        session, cast, "Paviljong vid Norrskolan", "Trångboddhet i årskurs 4–6.", 2_400_000
     )
-    _to_decision(session, actor, waiting, rank=1)
+    _to_decision(session, cast, waiting, rank=1)
 
     implementing = _case(
         session,
-        actor,
+        cast,
         "Solskydd på förskolegårdar",
         "Höga temperaturer på förskolegårdarna om somrarna.",
         600_000,
     )
-    _to_decision(session, actor, implementing, rank=2)
+    _to_decision(session, cast, implementing, rank=2)
     _fire(
         session,
-        actor,
+        cast,
         implementing,
         "approve",
         {"decision_text": "Nämnden bifaller förslaget.", "decided_on": "2026-10-15"},
     )
     _fire(
         session,
-        actor,
+        cast,
         implementing,
         "start_implementation",
         {
@@ -127,30 +164,30 @@ def load_cases(session: Session, case_officer: Person) -> None:
 
     closed = _case(
         session,
-        actor,
+        cast,
         "Digitala närvarorapporter",
         "Pappersrutinen för frånvaro tar lärartid.",
         150_000,
     )
-    _to_decision(session, actor, closed, rank=3)
+    _to_decision(session, cast, closed, rank=3)
     _fire(
         session,
-        actor,
+        cast,
         closed,
         "approve",
         {"decision_text": "Nämnden bifaller förslaget.", "decided_on": "2026-02-12"},
     )
-    _fire(session, actor, closed, "start_implementation", {"responsible_unit": "UTB-GRU"})
+    _fire(session, cast, closed, "start_implementation", {"responsible_unit": "UTB-GRU"})
     _fire(
         session,
-        actor,
+        cast,
         closed,
         "complete_implementation",
         {"outcome_summary": "Alla skolor rapporterar frånvaro digitalt sedan augusti."},
     )
     _fire(
         session,
-        actor,
+        cast,
         closed,
         "close",
         {

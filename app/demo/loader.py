@@ -11,10 +11,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.principal import Principal
+from app.auth.service import person_principal
 from app.demo import municipality as plan
-from app.demo.cases import load_cases
+from app.demo.cases import MEETING_DAY, Cast, load_cases
 from app.organisation import service
-from app.organisation.models import Organ, Person
+from app.organisation.models import Membership, Organ, Person
+from app.organisation.repository import holders_on
 from app.organisation.schemas import (
     MembershipCreate,
     OrganCreate,
@@ -99,8 +102,31 @@ def load_demo(session: Session, valid_from: date = TERM_START) -> DemoCast:
                 valid_from=valid_from,
             ),
         )
-    load_cases(session, employees[plan.FEATURED_CASE_OFFICER])
+    load_cases(session, _cast(session, employees))
     return demo_cast()
+
+
+def _cast(session: Session, employees: dict[str, Person]) -> Cast:
+    """The people who move the demo's cases, as principals, and BUN's seated members on the
+    day of its meeting."""
+    on = date.fromisoformat(MEETING_DAY)
+    bun = service.get_organ(session, "BUN")
+    seated = holders_on(session, Membership, place_id=bun.id, role=None, on=on)
+
+    def principal(key: str) -> Principal:
+        return person_principal(session, employees[key], on)
+
+    return Cast(
+        head=principal(plan.FEATURED_HEAD),
+        officer=principal(plan.FEATURED_CASE_OFFICER),
+        manager=principal(plan.UTB_GRU_MANAGER),
+        secretary=principal(plan.FEATURED_SECRETARY),
+        present=[
+            h.person_id
+            for h in seated
+            if h.role != MembershipRole.substitute and h.role != MembershipRole.secretary
+        ],
+    )
 
 
 def demo_cast() -> DemoCast:

@@ -125,6 +125,12 @@ def list_units(
     return _page(session, query, Unit.id, window)
 
 
+def unit_codes(session: Session, unit_ids: Sequence[int]) -> list[str]:
+    """Codes of the given units, in the order given."""
+    codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids))).all())
+    return [codes[unit_id] for unit_id in unit_ids]
+
+
 def unit_ancestor_ids(session: Session, unit_id: int) -> list[int]:
     chain: list[int] = []
     current: int | None = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))

@@ -13,12 +13,7 @@ def register(client, world, **overrides):
 
 
 def fire(client, world, case_id, trigger, payload=None, headers=None, **kwargs):
-    return client.post(
-        f"/api/v1/cases/{case_id}/transitions/{trigger}",
-        headers=headers or world.officer,
-        **({"json": payload} if payload is not None else {}),
-        **kwargs,
-    )
+    return world.step(client, case_id, trigger, payload, headers=headers, **kwargs)
 
 
 def history(session, case_id) -> tuple[int, str, int]:
@@ -141,7 +136,7 @@ def test_a_new_proposal_title_like_registration_takes(client, world):
     to_valuation(client, world, case_id)
     fire(client, world, case_id, "prioritise", {"period": "2027", "score": 1, "motivation": "m"})
     fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2027-01-02"})
-    fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB"})
+    fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB-GRU"})
     fire(client, world, case_id, "complete_implementation", {"outcome_summary": "Klart"})
     too_long = {"report": {"deviations": "d", "conclusions": "c"},
                 "new_proposals": [{"title": "x" * 201, "problem": "p"}]}  # fmt: skip

@@ -15,11 +15,7 @@ def register(client, world, **overrides):
 
 
 def fire(client, world, case_id, trigger, payload=None, status=200, headers=None):
-    response = client.post(
-        f"/api/v1/cases/{case_id}/transitions/{trigger}",
-        json=payload if payload is not None else {},
-        headers=headers or world.officer,
-    )
+    response = world.step(client, case_id, trigger, payload, headers=headers)
     assert response.status_code == status, response.text
     return response.json()
 
@@ -94,7 +90,12 @@ def test_a_case_from_proposal_to_closed_with_one_referral_back(client, world, se
         "approve", "start_implementation", "complete_implementation", "close",
     ]  # fmt: skip
     assert [e["seq"] for e in events] == list(range(1, 15))
-    assert all(e["authority"]["kind"] == "unresolved" for e in events if e["trigger"])
+    authorities = [e["authority"]["kind"] for e in events if e["trigger"]]
+    assert authorities == [
+        "operational", "operational", "operational", "organ_decision", "organ_decision",
+        "operational", "organ_decision", "organ_decision", "operational", "operational",
+        "organ_decision",
+    ]  # fmt: skip
     assert session.get(Case, case_id).state == "closed"
 
 
@@ -125,7 +126,7 @@ def test_follow_up_spawns_new_proposals(client, world, session):
     case_id = register(client, world)["id"]
     to_decision(client, world, case_id)
     fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2027-02-10"})
-    fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB"})
+    fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB-GRU"})
     fire(client, world, case_id, "complete_implementation", {"outcome_summary": "Klart"})
     fire(client, world, case_id, "close", {
         "report": {"deviations": "Ventilationen räcker inte", "conclusions": "Två nya åtgärder"},
@@ -199,9 +200,9 @@ def test_stale_if_match_is_412_and_a_fresh_one_passes(client, world, session):
     case_id = register(client, world)["id"]
     etag = client.get(f"/api/v1/cases/{case_id}", headers=world.officer).headers["etag"]
     fire(client, world, case_id, "triage", {"route": "political", "motivation": "x"},
-         headers=world.officer | {"If-Match": etag})  # fmt: skip
+         headers=world.head | {"If-Match": etag})  # fmt: skip
     stale = fire(client, world, case_id, "withdraw", {"reason": "x"}, status=412,
-                 headers=world.officer | {"If-Match": etag})  # fmt: skip
+                 headers=world.head | {"If-Match": etag})  # fmt: skip
     assert stale["code"] == "PRECONDITION_FAILED"
     assert session.get(Case, case_id).state == "proposed"
 

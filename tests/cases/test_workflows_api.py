@@ -37,11 +37,7 @@ def test_version_2_leaves_open_cases_on_version_1(client, world):
     assert new["workflow"] == {"key": "measure", "version": 2}
 
     def withdraw(case):
-        return client.post(
-            f"/api/v1/cases/{case['id']}/transitions/withdraw",
-            json={"reason": "Dras tillbaka"},
-            headers=world.officer,
-        )
+        return world.step(client, case["id"], "withdraw", {"reason": "Dras tillbaka"})
 
     assert withdraw(new).json()["code"] == "WRONG_STATE"
     moved = withdraw(old)

@@ -1,9 +1,9 @@
 """Cases: register, read, list, their history, and moving them through the workflow."""
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
@@ -16,6 +16,7 @@ from app.cases.schemas import (
     CaseRead,
     EventRead,
     TransitionOption,
+    TransitionRequest,
 )
 from app.cases.service import assessments, records, transitions
 from app.cases.service.definitions import engine_of
@@ -95,8 +96,10 @@ def case_events(session: SessionDep, principal: PrincipalDep, case_id: IdPath) -
 def case_transitions(
     session: SessionDep, principal: PrincipalDep, case_id: IdPath
 ) -> list[TransitionOption]:
-    _, options = transitions.options(session, principal, case_id)
-    return [TransitionOption.of(option) for option in options]
+    return [
+        TransitionOption.of(found.option, found.kinds, found.reasons)
+        for found in transitions.options(session, principal, case_id)
+    ]
 
 
 @router.post(
@@ -110,11 +113,17 @@ def fire_transition(
     principal: PrincipalDep,
     case_id: IdPath,
     trigger: str,
-    body: Annotated[dict[str, Any] | None, Body(description="The trigger's payload")] = None,
+    body: TransitionRequest,
     if_match: Annotated[str | None, Header(description="The case's ETag")] = None,
 ) -> CaseRead:
     case = transitions.fire(
-        session, principal, case_id, trigger, body, if_match=_if_match(if_match)
+        session,
+        principal,
+        case_id,
+        trigger,
+        body.payload,
+        claim=body.authority,
+        if_match=_if_match(if_match),
     )
     return _etag(response, case)
 

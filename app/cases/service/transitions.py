@@ -3,6 +3,7 @@ engine answers. One transaction: lock the case, ask the engine, apply the trigge
 append the event."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,9 +13,16 @@ from app.auth.principal import Principal
 from app.cases import errors
 from app.cases import repository as repo
 from app.cases.models import Case
-from app.cases.permissions import UNRESOLVED_AUTHORITY, require_write
+from app.cases.permissions import require_write
 from app.cases.schemas import CaseCreate
 from app.cases.service.assessments import add_revision
+from app.cases.service.authority import (
+    actor_view,
+    authorise,
+    case_view,
+    order_view,
+    recorded,
+)
 from app.cases.service.definitions import engine_of
 from app.cases.service.records import (
     append_event,
@@ -24,7 +32,10 @@ from app.cases.service.records import (
     new_case,
 )
 from app.cases.vocabulary import EventKind, Flag, Origin
+from app.delegation.authority import AuthorityKind, Reason, available
+from app.delegation.claims import AuthorityClaim
 from app.errors import Conflict
+from app.kit.clock import today
 from app.organisation.service.structure import referenced_unit
 from app.workflows.engine import Option
 from app.workflows.errors import GuardRefused, UnknownTrigger, WrongState
@@ -145,21 +156,26 @@ def fire(
     trigger: str,
     data: dict[str, Any] | None,
     *,
+    claim: AuthorityClaim | None = None,
     if_match: int | None = None,
 ) -> Case:
+    """Fire ``trigger``: the case must be in a state the trigger leaves (409), the caller must
+    have authority for it (403), the payload must fit (422) and the guards must pass."""
     require_write(principal)
     case = locked_case(session, case_id, if_match)
     engine = engine_of(case.workflow)
     try:
         trigger_def = engine.applicable(case.state, trigger)
-        payload: Payload = engine.parse_payload(trigger, data)
-        firing = engine.fire(facts_of(session, case), trigger, payload)
     except UnknownTrigger as exc:
         raise errors.unknown_trigger(exc) from exc
-    except ValidationError as exc:
-        raise errors.invalid_payload(exc) from exc
     except WrongState as exc:
         raise errors.wrong_state(exc) from exc
+    grant = authorise(session, principal, case, trigger, claim)
+    try:
+        payload: Payload = engine.parse_payload(trigger, data)
+        firing = engine.fire(facts_of(session, case), trigger, payload)
+    except ValidationError as exc:
+        raise errors.invalid_payload(exc) from exc
     except GuardRefused as exc:
         raise errors.refused(exc) from exc
     effect = EFFECTS.get(trigger_def.payload)
@@ -168,14 +184,29 @@ def fire(
     case.state = firing.to_state
     append_event(
         session, case, principal, EventKind.transitioned,
-        payload=payload.model_dump(mode="json"), authority=UNRESOLVED_AUTHORITY,
+        payload=payload.model_dump(mode="json"), authority=recorded(grant),
         trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
     )  # fmt: skip
     flush_checked(session, case)
     return case
 
 
-def options(session: Session, principal: Principal, case_id: int) -> tuple[Case, list[Option]]:
-    """What the case could do next, and what stands in the way of each."""
+@dataclass(frozen=True)
+class CallerOption:
+    """A trigger of the case's state: what the workflow says of it, and what the caller may."""
+
+    option: Option
+    kinds: list[AuthorityKind]
+    reasons: list[Reason]
+
+
+def options(session: Session, principal: Principal, case_id: int) -> list[CallerOption]:
+    """What the case could do next, who the caller is to do it, and what stands in the way."""
     case = get_case(session, principal, case_id)
-    return case, engine_of(case.workflow).options(facts_of(session, case))
+    view, actor = case_view(session, case), actor_view(principal)
+    order = order_view(session, case.organ_id, today())
+    found = []
+    for option in engine_of(case.workflow).options(facts_of(session, case)):
+        kinds, reasons = available(option.trigger.name, view, actor, order)
+        found.append(CallerOption(option, kinds, reasons))
+    return found

@@ -1,0 +1,156 @@
+"""Asking the authority resolver about a case: reads the case, the caller, the organ and the
+delegation order in force, and turns a refusal into a 403 (or 409 for quorum) with every
+reason in both languages and its legal reference."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.cases.models import Case
+from app.delegation import repository as delegation_repo
+from app.delegation.authority import (
+    ActorView,
+    CaseView,
+    EntryView,
+    Grant,
+    Meeting,
+    OrderView,
+    OrganView,
+    Reason,
+    Refused,
+    resolve,
+)
+from app.delegation.claims import AuthorityClaim
+from app.delegation.rules import MatterFacts
+from app.errors import Conflict, Forbidden, StyrkedjaError
+from app.kit.clock import today
+from app.organisation import repository as org_repo
+from app.organisation.models import Membership
+from app.organisation.vocabulary import MembershipRole
+
+SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member)
+CONFLICTS = frozenset({"QUORUM_NOT_MET"})
+
+
+def case_view(session: Session, case: Case) -> CaseView:
+    units: tuple[str, ...] = ()
+    if case.unit is not None:
+        above = org_repo.unit_codes(session, org_repo.unit_ancestor_ids(session, case.unit.id))
+        units = (case.unit.code, *above)
+    matter = (
+        delegation_repo.matter_type(session, case.organ_id, case.matter_type)
+        if case.matter_type
+        else None
+    )
+    facts = (
+        MatterFacts(
+            matter.code,
+            matter.non_delegable,
+            matter.council_reserved,
+            matter.procurement,
+            matter.appeal_route,
+        )
+        if matter
+        else None
+    )
+    return CaseView(
+        organ=case.organ.code,
+        units=units,
+        matter=facts,
+        flags=frozenset(case.flags),
+        route=case.route,
+        amount_sek=case.estimated_cost_sek,
+        registered_by=case.registered_by_person_id,
+    )
+
+
+def actor_view(principal: Principal) -> ActorView:
+    return ActorView(
+        person_id=principal.person_id,
+        kind=principal.person_kind.value if principal.person_kind else None,
+        seats=frozenset((m.organ_code, m.role.value) for m in principal.memberships),
+        posts=frozenset((p.unit_code, p.role.value) for p in principal.positions),
+    )
+
+
+def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
+    order = delegation_repo.in_force(session, organ_id, on)
+    if order is None:
+        return None
+    entries = tuple(
+        EntryView(
+            e.code,
+            tuple(e.matter_types),
+            tuple(e.actions),
+            e.delegate,
+            e.amount_limit_sek,
+            e.report_to_organ,
+        )
+        for e in order.entries
+    )
+    return OrderView(order.version, entries)
+
+
+def organ_view(session: Session, case: Case, on: date) -> OrganView:
+    holdings = org_repo.holders_on(session, Membership, place_id=case.organ_id, role=None, on=on)
+    return OrganView(
+        code=case.organ.code,
+        seats=case.organ.seats,
+        members=frozenset(h.person_id for h in holdings if h.role in SEATED),
+        substitutes=frozenset(h.person_id for h in holdings if h.role == MembershipRole.substitute),
+    )
+
+
+def refusal(refused: Refused) -> StyrkedjaError:
+    first = refused.reasons[0]
+    kind = Conflict if first.code in CONFLICTS else Forbidden
+    return kind(
+        first.message_en,
+        first.message_sv,
+        code=first.code,
+        legal_reference=first.legal_reference,
+        reasons=[_reason(reason) for reason in refused.reasons],
+    )
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {
+        "code": reason.code,
+        "message_en": reason.message_en,
+        "message_sv": reason.message_sv,
+        "details": {"legal_reference": reason.legal_reference},
+    }
+
+
+def authorise(
+    session: Session, principal: Principal, case: Case, trigger: str, claim: AuthorityClaim | None
+) -> Grant:
+    """The authority for this step, or a refusal with every reason."""
+    meeting = claim.meeting if claim else None
+    on = meeting.held_on if meeting else today()
+    try:
+        return resolve(
+            trigger,
+            case_view(session, case),
+            actor_view(principal),
+            kind=claim.kind if claim else None,
+            order=order_view(session, case.organ_id, on),
+            organ=organ_view(session, case, on) if meeting else None,
+            meeting=Meeting(
+                meeting.held_on,
+                meeting.paragraph,
+                frozenset(meeting.present),
+                frozenset(meeting.substitutes_serving),
+            )
+            if meeting
+            else None,
+        )
+    except Refused as refused:
+        raise refusal(refused) from refused
+
+
+def recorded(grant: Grant) -> dict[str, Any]:
+    """The authority as the event keeps it."""
+    return {"kind": grant.kind.value, **grant.details, "report_to_organ": grant.report_to_organ}

@@ -1,0 +1,178 @@
+"""Authority through the API: each step needs it, refusals say why in both languages and write
+nothing, the event records the authority, and options tell the caller what they may do."""
+
+from sqlalchemy import func, select
+
+from app.cases.models import CaseEvent
+from tests.cases.conftest import CASE
+
+
+def register(client, world, **overrides):
+    response = client.post("/api/v1/cases", json=CASE | overrides, headers=world.registrar)
+    return response.json()["id"]
+
+
+def events(session, case_id) -> int:
+    query = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
+    return session.scalar(query)
+
+
+def to_decision(client, world, case_id):
+    world.step(client, case_id, "triage", {"route": "political", "motivation": "x"})
+    world.step(client, case_id, "scope_assessment", {"level": "none", "motivation": "m"})
+    world.step(client, case_id, "submit_assessment")
+    world.step(client, case_id, "prioritise", {"period": "2027", "score": 5, "motivation": "m"})
+
+
+def test_a_case_officer_cannot_triage(client, world, session):
+    case_id = register(client, world)
+    before = events(session, case_id)
+    response = world.step(
+        client, case_id, "triage", {"route": "political", "motivation": "x"}, headers=world.officer
+    )
+    assert response.status_code == 403
+    problem = response.json()
+    assert problem["code"] == "NOT_IN_RESPONSIBLE_UNIT"
+    assert "förvaltningschef" in problem["detail_sv"]
+    assert [r["code"] for r in problem["reasons"]] == [
+        "NOT_IN_RESPONSIBLE_UNIT",
+        "DELEGATION_NOT_IN_FORCE",
+    ]
+    assert events(session, case_id) == before
+
+
+def test_an_organ_decision_needs_a_quorum(client, world, session):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    before = events(session, case_id)
+    thin = {
+        "kind": "organ_decision",
+        "meeting": {"held_on": "2026-11-20", "paragraph": "§ 7", "present": world.members[:5]},
+    }
+    response = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "Bifall", "decided_on": "2026-11-20"},
+        authority=thin,
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "QUORUM_NOT_MET"
+    assert response.json()["legal_reference"] == "KL 5:45, 6:27"
+    assert events(session, case_id) == before
+
+
+def test_the_event_records_the_meeting(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    world.step(client, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
+    history = client.get(f"/api/v1/cases/{case_id}/events", headers=world.officer).json()
+    assert history[-1]["authority"] == {
+        "kind": "organ_decision",
+        "organ": "BUN",
+        "held_on": "2026-11-20",
+        "paragraph": "§ 101",
+        "counted": 6,
+        "seats": 11,
+        "report_to_organ": False,
+    }
+
+
+def test_the_chair_decides_an_urgent_matter_and_it_is_to_be_reported(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    response = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "Brådskande bifall", "decided_on": "2026-11-21"},
+        headers=world.chair,
+        authority={"kind": "urgent_decision"},
+    )
+    assert response.status_code == 200, response.text
+    history = client.get(f"/api/v1/cases/{case_id}/events", headers=world.officer).json()
+    assert history[-1]["authority"]["kind"] == "urgent_decision"
+    assert history[-1]["authority"]["report_to_organ"] is True
+
+
+def test_an_employee_cannot_take_an_urgent_decision(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    response = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "x", "decided_on": "2026-11-21"},
+        headers=world.head,
+        authority={"kind": "urgent_decision"},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "URGENT_POWER_NOT_HELD"
+
+
+def test_a_delegated_decision_under_an_adopted_order(client, world):
+    client.post(
+        "/api/v1/organs/BUN/matter-types",
+        json={"code": "lokal", "name": "Lokaler"},
+        headers=world.registrar,
+    )
+    order = client.post(
+        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
+    ).json()
+    client.put(
+        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
+        json={
+            "title": "Lokalfrågor",
+            "matter_types": ["lokal"],
+            "actions": ["approve"],
+            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+            "amount_limit_sek": 3_000_000,
+        },
+        headers=world.registrar,
+    )
+    adopted = client.post(
+        f"/api/v1/delegation-orders/{order['id']}/adopt",
+        json={
+            "decided_on": "2026-01-10",
+            "paragraph": "§ 3",
+            "diary_number": "BUN 2026/1",
+            "valid_from": "2026-01-15",
+        },
+        headers=world.registrar,
+    )
+    assert adopted.status_code == 200, adopted.text
+    case_id = register(client, world, matter_type="lokal")
+    to_decision(client, world, case_id)
+
+    options = client.get(f"/api/v1/cases/{case_id}/transitions", headers=world.head).json()
+    approve = next(o for o in options if o["trigger"] == "approve")
+    assert (approve["allowed"], approve["authority_kinds"]) == (True, ["delegated_decision"])
+
+    response = world.step(  # no authority named: the caller's delegation is found
+        client,
+        case_id,
+        "approve",
+        headers=world.head,
+        json={"payload": {"decision_text": "Beslut på delegation", "decided_on": "2026-11-21"}},
+    )
+    assert response.status_code == 200, response.text
+    history = client.get(f"/api/v1/cases/{case_id}/events", headers=world.officer).json()
+    assert history[-1]["authority"] == {
+        "kind": "delegated_decision",
+        "order_version": 1,
+        "entry": "4.1",
+        "report_to_organ": True,
+    }
+
+
+def test_options_tell_each_caller_what_they_may_do(client, world):
+    case_id = register(client, world)
+    as_head = client.get(f"/api/v1/cases/{case_id}/transitions", headers=world.head).json()
+    as_officer = client.get(f"/api/v1/cases/{case_id}/transitions", headers=world.officer).json()
+    triage = lambda options: next(o for o in options if o["trigger"] == "triage")  # noqa: E731
+    assert (triage(as_head)["allowed"], triage(as_head)["authority_kinds"]) == (
+        True,
+        ["operational"],
+    )
+    assert triage(as_officer)["allowed"] is False
+    assert triage(as_officer)["reasons"][0]["code"] == "NOT_IN_RESPONSIBLE_UNIT"
