@@ -71,6 +71,7 @@ NOT_DECISIONS = frozenset({"submit_assessment", "start_implementation", "complet
 @dataclass(frozen=True)
 class CaseView:
     organ: str
+    organ_kind: str
     units: tuple[str, ...]  # the responsible unit, then the units above it
     matter: MatterFacts | None
     flags: frozenset[str]
@@ -288,6 +289,14 @@ def organ_decision(
             "NOT_A_DECISION",
             f"'{trigger}' is preparation or execution, not the organ's.",
             f"'{trigger}' är beredning eller verkställighet.",
+        )
+    reserved = "council_reserved" in case.flags or (case.matter and case.matter.council_reserved)
+    if reserved and case.organ_kind != "council" and trigger in DECISIONS:
+        _refuse(
+            "COUNCIL_RESERVED",
+            f"Only the council decides this matter; {case.organ} prepares it.",
+            f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
+            "KL 5:1–2",
         )
     if not is_recorder(case, actor):
         _refuse(

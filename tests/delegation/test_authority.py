@@ -21,6 +21,7 @@ from app.delegation.rules import MatterFacts
 SKOLSKJUTS = MatterFacts("skolskjuts", False, False, False, "administrative_appeal")
 CASE = CaseView(
     organ="BUN",
+    organ_kind="committee",
     units=("UTB-GRU", "UTB"),
     matter=SKOLSKJUTS,
     flags=frozenset(),
@@ -301,3 +302,27 @@ def test_decision_matrix(name, kind, expected):
     except Refused as refused:
         outcome = ",".join(reason.code for reason in refused.reasons)
     assert outcome == expected
+
+
+def test_a_committee_cannot_decide_a_council_matter():
+    reserved = CaseView(**{**CASE.__dict__, "flags": frozenset({"council_reserved"})})
+    assert refusal(
+        "approve",
+        ACTORS["secretary"],
+        reserved,
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=meeting(range(100, 110)),
+    ) == ["COUNCIL_RESERVED"]
+    council = CaseView(**{**reserved.__dict__, "organ": "KF", "organ_kind": "council"})
+    kf_secretary = ActorView(2, "employee", frozenset({("KF", "secretary")}), frozenset())
+    kf = OrganView("KF", seats=11, members=frozenset(range(100, 111)), substitutes=frozenset())
+    grant = resolve(
+        "approve",
+        council,
+        kf_secretary,
+        kind=AuthorityKind.organ_decision,
+        organ=kf,
+        meeting=meeting(range(100, 110)),
+    )
+    assert grant.kind == AuthorityKind.organ_decision

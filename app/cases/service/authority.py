@@ -57,6 +57,7 @@ def case_view(session: Session, case: Case) -> CaseView:
     )
     return CaseView(
         organ=case.organ.code,
+        organ_kind=case.organ.kind.value,
         units=units,
         matter=facts,
         flags=frozenset(case.flags),
