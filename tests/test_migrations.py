@@ -9,7 +9,7 @@ from app.db import make_engine
 TABLES = {
     "organs", "units", "unit_organs", "people", "memberships", "positions", "api_keys",
     "workflow_definitions", "cases", "assessment_revisions", "case_events",
-    "matter_types", "delegation_orders", "delegation_entries",
+    "matter_types", "delegation_orders", "delegation_entries", "reportable_decisions",
 }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.cases.models import Case, CaseEvent
 from app.db import Base, Timestamped
 from app.organisation.models import Organ
 
@@ -72,3 +73,21 @@ class DelegationEntry(Base):
     legal_reference: Mapped[str | None] = mapped_column(String(200))
     report_to_organ: Mapped[bool] = mapped_column(default=True)
     subdelegation_allowed: Mapped[bool] = mapped_column(default=False)
+
+
+class ReportableDecision(Timestamped, Base):
+    """A delegated or urgent decision the organ must be told of (anmälan, KL 6:40, 7:8), until
+    a meeting takes note of it. Kept beside the event, which never changes."""
+
+    __tablename__ = "reportable_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reported_on: Mapped[date | None]
+    report_paragraph: Mapped[str | None] = mapped_column(String(32))
+
+    event: Mapped[CaseEvent] = relationship(lazy="raise")
+    case: Mapped[Case] = relationship(lazy="raise")

@@ -1,12 +1,17 @@
 """Shapes of matter types, delegation orders and their entries."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from app.cases.vocabulary import AppealRoute
-from app.delegation.models import DelegationEntry, DelegationOrder, MatterType
+from app.delegation.models import (
+    DelegationEntry,
+    DelegationOrder,
+    MatterType,
+    ReportableDecision,
+)
 from app.delegation.vocabulary import DelegateKind
 from app.kit.schemas import Code, Id, Input, Name, Output, Patch
 from app.organisation.vocabulary import MembershipRole, PositionRole
@@ -175,4 +180,38 @@ class OrderRead(Output):
             valid_from=order.valid_from,
             valid_to=order.valid_to,
             entries=[EntryRead.of(entry) for entry in order.entries],
+        )
+
+
+class ReportRequest(Input):
+    """The meeting where the organ took note of delegated and urgent decisions."""
+
+    decision_ids: list[Id] = Field(min_length=1, max_length=1000)
+    held_on: date
+    paragraph: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class ReportableRead(Output):
+    id: int
+    case_id: int
+    case_title: str
+    kind: str
+    trigger: str | None
+    authority: dict[str, Any]
+    decided_at: datetime
+    reported_on: date | None
+    report_paragraph: str | None
+
+    @classmethod
+    def of(cls, row: ReportableDecision) -> "ReportableRead":
+        return cls(
+            id=row.id,
+            case_id=row.case_id,
+            case_title=row.case.title,
+            kind=row.kind,
+            trigger=row.event.trigger,
+            authority=row.event.authority,
+            decided_at=row.event.created_at,
+            reported_on=row.reported_on,
+            report_paragraph=row.report_paragraph,
         )

@@ -176,3 +176,54 @@ def test_options_tell_each_caller_what_they_may_do(client, world):
     )
     assert triage(as_officer)["allowed"] is False
     assert triage(as_officer)["reasons"][0]["code"] == "NOT_IN_RESPONSIBLE_UNIT"
+
+
+def test_urgent_decisions_are_listed_until_a_meeting_takes_note(client, world, session):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "Brådskande", "decided_on": "2026-11-21"},
+        headers=world.chair,
+        authority={"kind": "urgent_decision"},
+    )
+    unreported = client.get(
+        "/api/v1/organs/BUN/delegated-decisions?reported=false", headers=world.officer
+    ).json()
+    assert [(d["case_id"], d["kind"], d["trigger"]) for d in unreported] == [
+        (case_id, "urgent_decision", "approve")
+    ]
+    body = {"decision_ids": [unreported[0]["id"]], "held_on": "2026-12-10", "paragraph": "§ 120"}
+    refused = client.post(
+        "/api/v1/organs/BUN/delegated-decisions/report", json=body, headers=world.head
+    )
+    assert refused.status_code == 403
+    reported = client.post(
+        "/api/v1/organs/BUN/delegated-decisions/report", json=body, headers=world.secretary
+    )
+    assert reported.status_code == 200, reported.text
+    assert reported.json()[0]["reported_on"] == "2026-12-10"
+    assert (
+        client.get(
+            "/api/v1/organs/BUN/delegated-decisions?reported=false", headers=world.officer
+        ).json()
+        == []
+    )
+    listed = client.get(
+        "/api/v1/organs/BUN/delegated-decisions?reported=true", headers=world.officer
+    ).json()
+    assert [d["report_paragraph"] for d in listed] == ["§ 120"]
+    again = client.post(
+        "/api/v1/organs/BUN/delegated-decisions/report", json=body, headers=world.secretary
+    )
+    assert again.status_code == 409
+    assert again.json()["reported_ids"] == [unreported[0]["id"]]
+
+
+def test_organ_decisions_are_not_reportable(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    world.step(client, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
+    assert client.get("/api/v1/organs/BUN/delegated-decisions", headers=world.officer).json() == []

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
-from app.delegation import service
+from app.delegation import reports, service
 from app.delegation.schemas import (
     Adoption,
     EntryWrite,
@@ -16,6 +16,8 @@ from app.delegation.schemas import (
     MatterTypeUpdate,
     OrderCreate,
     OrderRead,
+    ReportableRead,
+    ReportRequest,
 )
 from app.kit.clock import today
 
@@ -127,3 +129,29 @@ def delete_entry(session: SessionDep, _: AdminDep, order_id: IdPath, entry: Entr
 )
 def adopt_order(session: SessionDep, _: AdminDep, order_id: IdPath, body: Adoption) -> OrderRead:
     return OrderRead.of(service.adopt(session, order_id, body))
+
+
+@router.get(
+    "/organs/{code}/delegated-decisions",
+    summary="Delegated and urgent decisions to report to the organ (anmälan)",
+    responses=responses(404),
+)
+def delegated_decisions(
+    session: SessionDep,
+    _: PrincipalDep,
+    code: str,
+    reported: Annotated[bool | None, Query(description="Only reported, or only unreported")] = None,
+) -> list[ReportableRead]:
+    return [ReportableRead.of(row) for row in reports.listed(session, code, reported)]
+
+
+@router.post(
+    "/organs/{code}/delegated-decisions/report",
+    summary="Record that a meeting took note of these decisions",
+    responses=responses(403, 404, 409),
+)
+def report_decisions(
+    session: SessionDep, principal: PrincipalDep, code: str, body: ReportRequest
+) -> list[ReportableRead]:
+    rows = reports.report(session, principal, code, body.decision_ids, body.held_on, body.paragraph)
+    return [ReportableRead.of(row) for row in rows]

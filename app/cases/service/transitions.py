@@ -32,6 +32,7 @@ from app.cases.service.records import (
     new_case,
 )
 from app.cases.vocabulary import EventKind, Flag, Origin
+from app.delegation import reports
 from app.delegation.authority import AuthorityKind, Reason, available
 from app.delegation.claims import AuthorityClaim
 from app.errors import Conflict
@@ -182,11 +183,12 @@ def fire(
     if effect is not None:
         effect(session, principal, case, payload)
     case.state = firing.to_state
-    append_event(
+    event = append_event(
         session, case, principal, EventKind.transitioned,
         payload=payload.model_dump(mode="json"), authority=recorded(grant),
         trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
     )  # fmt: skip
+    reports.record(session, case, event, grant)
     flush_checked(session, case)
     return case
 
