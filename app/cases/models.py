@@ -1,7 +1,7 @@
 """Tables of cases: workflow definitions as published, cases pinned to one, assessment revisions
 and the append-only event history."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
@@ -104,3 +104,21 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(lazy="raise")
+
+
+class Recusal(Timestamped, Base):
+    """A conflict of interest (jäv, KL 6:28–32, 7:4): declared by the person, or raised against
+    them and decided by the organ. A declared or upheld one bars them from the case."""
+
+    __tablename__ = "recusals"
+    __table_args__ = (Index("ix_recusals_case_id_person_id", "case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    ground: Mapped[int]  # 1–4 of KL 6:28
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # declared, raised, upheld, rejected
+    raised_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_on: Mapped[date | None]
+    decision_paragraph: Mapped[str | None] = mapped_column(String(32))

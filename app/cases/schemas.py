@@ -1,6 +1,6 @@
 """Request and response shapes of cases, their assessment, transitions and history."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field, computed_field
@@ -9,7 +9,7 @@ from app.cases.models import CaseEvent
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.delegation.authority import AuthorityKind, Reason
 from app.delegation.claims import AuthorityClaim
-from app.kit.schemas import Code, Input, Name, Output
+from app.kit.schemas import Code, Id, Input, Name, Output
 from app.workflows.engine import Option
 from app.workflows.errors import Problem
 from app.workflows.payloads import payload_schema
@@ -229,4 +229,30 @@ class DefinitionSummary(Output):
     key: str
     version: int
     checksum: str
+    created_at: datetime
+
+
+class RecusalCreate(Input):
+    person_id: Id | None = Field(
+        default=None, description="Who is disqualified; left out: the caller declares their own"
+    )
+    ground: int = Field(ge=1, le=4, description="The ground of KL 6:28 (1–4)")
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class RecusalDecision(Input):
+    upheld: bool
+    held_on: date
+    paragraph: str = Field(min_length=1, max_length=32)
+
+
+class RecusalRead(Output):
+    id: int
+    person_id: int
+    ground: int
+    reason: str
+    status: str
+    raised_by_person_id: int | None
+    decided_on: date | None
+    decision_paragraph: str | None
     created_at: datetime

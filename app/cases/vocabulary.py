@@ -34,6 +34,17 @@ class EventKind(StrEnum):
     registered = "registered"
     transitioned = "transitioned"
     assessment_revised = "assessment_revised"
+    recusal = "recusal"
+
+
+class RecusalStatus(StrEnum):
+    declared = "declared"  # by the person themself: barred at once
+    raised = "raised"  # by someone else: the organ decides
+    upheld = "upheld"
+    rejected = "rejected"
+
+
+BARRING = frozenset({RecusalStatus.declared, RecusalStatus.upheld})
 
 
 LABELS_SV: dict[StrEnum, str] = {

@@ -15,10 +15,13 @@ from app.cases.schemas import (
     CaseCreate,
     CaseRead,
     EventRead,
+    RecusalCreate,
+    RecusalDecision,
+    RecusalRead,
     TransitionOption,
     TransitionRequest,
 )
-from app.cases.service import assessments, records, transitions
+from app.cases.service import assessments, records, recusals, transitions
 from app.cases.service.definitions import engine_of
 from app.errors import BadRequest
 from app.kit.schemas import Page
@@ -165,3 +168,40 @@ def case_diagram(
     case = records.get_case(session, principal, case_id)
     definition = engine_of(case.workflow).definition
     return diagram_response(request, definition, current=case.state, language=language)
+
+
+@router.get(
+    "/{case_id}/recusals", summary="Conflicts of interest on the case", responses=responses(404)
+)
+def list_recusals(
+    session: SessionDep, principal: PrincipalDep, case_id: IdPath
+) -> list[RecusalRead]:
+    return [RecusalRead.model_validate(r) for r in recusals.listed(session, principal, case_id)]
+
+
+@router.post(
+    "/{case_id}/recusals",
+    summary="Declare one's own conflict of interest, or raise one against someone",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403, 404),
+)
+def declare_recusal(
+    session: SessionDep, principal: PrincipalDep, case_id: IdPath, body: RecusalCreate
+) -> RecusalRead:
+    return RecusalRead.model_validate(recusals.declare(session, principal, case_id, body))
+
+
+@router.post(
+    "/{case_id}/recusals/{recusal_id}/decide",
+    summary="Record the organ's decision on a raised conflict of interest",
+    responses=responses(403, 404, 409),
+)
+def decide_recusal(
+    session: SessionDep,
+    principal: PrincipalDep,
+    case_id: IdPath,
+    recusal_id: IdPath,
+    body: RecusalDecision,
+) -> RecusalRead:
+    recusal = recusals.decide(session, principal, case_id, recusal_id, body)
+    return RecusalRead.model_validate(recusal)

@@ -11,8 +11,9 @@ from app.cases.permissions import require_write
 from app.cases.schemas import AssessmentRead, AssessmentWrite, RevisionRead
 from app.cases.service.definitions import engine_of
 from app.cases.service.records import append_event, flush_checked, get_case, locked_case
+from app.cases.service.recusals import barred
 from app.cases.vocabulary import EventKind
-from app.errors import Conflict
+from app.errors import Conflict, Forbidden
 from app.workflows.assessment import missing_fields
 
 
@@ -56,6 +57,13 @@ def revise(session: Session, principal: Principal, case_id: int, data: Assessmen
     scope is decided."""
     require_write(principal)
     case = locked_case(session, case_id)
+    if principal.person_id in barred(session, case.id):
+        raise Forbidden(
+            "You are disqualified (jäv) in this case and may not prepare it.",
+            "Du är jävig i detta ärende och får inte bereda det.",
+            code="RECUSED",
+            legal_reference="KL 6:28, 7:4",
+        )
     open_in = engine_of(case.workflow).definition.assessment_state
     if case.state != open_in or case.assessment_level is None:
         raise Conflict(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.cases.models import Case
+from app.cases.service.recusals import barred
 from app.delegation import repository as delegation_repo
 from app.delegation.authority import (
     ActorView,
@@ -67,12 +68,13 @@ def case_view(session: Session, case: Case) -> CaseView:
     )
 
 
-def actor_view(principal: Principal) -> ActorView:
+def actor_view(principal: Principal, recused: frozenset[int] = frozenset()) -> ActorView:
     return ActorView(
         person_id=principal.person_id,
         kind=principal.person_kind.value if principal.person_kind else None,
         seats=frozenset((m.organ_code, m.role.value) for m in principal.memberships),
         posts=frozenset((p.unit_code, p.role.value) for p in principal.positions),
+        recused=principal.person_id in recused,
     )
 
 
@@ -94,13 +96,16 @@ def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
     return OrderView(order.version, entries)
 
 
-def organ_view(session: Session, case: Case, on: date) -> OrganView:
+def organ_view(
+    session: Session, case: Case, on: date, recused: frozenset[int] = frozenset()
+) -> OrganView:
     holdings = org_repo.holders_on(session, Membership, place_id=case.organ_id, role=None, on=on)
     return OrganView(
         code=case.organ.code,
         seats=case.organ.seats,
         members=frozenset(h.person_id for h in holdings if h.role in SEATED),
         substitutes=frozenset(h.person_id for h in holdings if h.role == MembershipRole.substitute),
+        recused=recused,
     )
 
 
@@ -131,14 +136,15 @@ def authorise(
     """The authority for this step, or a refusal with every reason."""
     meeting = claim.meeting if claim else None
     on = meeting.held_on if meeting else today()
+    barred_ids = barred(session, case.id)
     try:
         return resolve(
             trigger,
             case_view(session, case),
-            actor_view(principal),
+            actor_view(principal, barred_ids),
             kind=claim.kind if claim else None,
             order=order_view(session, case.organ_id, on),
-            organ=organ_view(session, case, on) if meeting else None,
+            organ=organ_view(session, case, on, barred_ids) if meeting else None,
             meeting=Meeting(
                 meeting.held_on,
                 meeting.paragraph,

@@ -31,6 +31,7 @@ from app.cases.service.records import (
     locked_case,
     new_case,
 )
+from app.cases.service.recusals import barred
 from app.cases.vocabulary import EventKind, Flag, Origin
 from app.delegation import reports
 from app.delegation.authority import AuthorityKind, Reason, available
@@ -205,7 +206,7 @@ class CallerOption:
 def options(session: Session, principal: Principal, case_id: int) -> list[CallerOption]:
     """What the case could do next, who the caller is to do it, and what stands in the way."""
     case = get_case(session, principal, case_id)
-    view, actor = case_view(session, case), actor_view(principal)
+    view, actor = case_view(session, case), actor_view(principal, barred(session, case.id))
     order = order_view(session, case.organ_id, today())
     found = []
     for option in engine_of(case.workflow).options(facts_of(session, case)):
