@@ -11,6 +11,7 @@ from app.cases.models import Case
 from app.cli import cli, parse_ttl
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.delegation.models import DelegationEntry, DelegationOrder
 from app.demo.loader import demo_cast
 from app.kit.hashing import sha256_hex
 from app.organisation.models import Membership, Organ, Person, Position, Unit
@@ -80,6 +81,14 @@ def test_demo_municipality(database):
     with session_scope(make_sessionmaker(database)) as session:
         states = sorted(session.scalars(select(Case.state)))
     assert states == ["assessment", "closed", "decision", "implementation", "proposed", "proposed"]
+    with session_scope(make_sessionmaker(database)) as session:
+        orders = session.execute(
+            select(DelegationOrder.status, func.count(DelegationEntry.id))
+            .join(DelegationEntry, DelegationEntry.order_id == DelegationOrder.id)
+            .group_by(DelegationOrder.id, DelegationOrder.status)
+            .order_by(DelegationOrder.id)
+        ).all()
+    assert [tuple(row) for row in orders] == [("adopted", 14), ("adopted", 11)]
 
 
 def test_token_create_mints_a_verifiable_token():

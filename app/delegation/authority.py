@@ -210,8 +210,9 @@ def _non_delegable(case: CaseView) -> Reason | None:
 
 def _is_delegate(delegate: Mapping[str, Any], case: CaseView, actor: ActorView) -> bool:
     kind = delegate.get("kind")
-    if kind == "position":
-        return (delegate.get("unit"), delegate.get("role")) in actor.posts
+    if kind == "position":  # a post decides for its own unit's cases (and those below it)
+        unit = delegate.get("unit")
+        return unit in case.units and (unit, delegate.get("role")) in actor.posts
     if kind == "membership":
         return (case.organ, delegate.get("role")) in actor.seats
     if kind == "person":

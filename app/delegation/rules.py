@@ -108,25 +108,34 @@ def problems_of(
     entries: Iterable[EntryFacts], matters: Mapping[str, MatterFacts], actions: frozenset[str]
 ) -> list[EntryProblem]:
     """Every problem of every entry, then the ambiguities between entries: the same matter type,
-    action and amount limit given to different delegates."""
+    action and amount limit given to different delegates for the same cases. A post in a unit
+    decides for that unit's cases, so posts in different units do not compete."""
     entries = list(entries)
     found = [p for entry in entries for p in _entry_problems(entry, matters, actions)]
-    seen: dict[tuple[str, str, int | None], tuple[str, tuple[Any, ...]]] = {}
+    seen: dict[tuple[str, str, int | None], list[tuple[EntryFacts, Any]]] = {}
     for entry in entries:
-        delegate = _delegate_key(entry.delegate)
+        kind = entry.delegate.get("kind")
+        scope = entry.delegate.get("unit") if kind == "position" else None
+        clashes: set[str] = set()
         for matter in entry.matter_types:
             for action in entry.actions:
-                band = (matter, action, entry.amount_limit_sek)
-                earlier = seen.setdefault(band, (entry.code, delegate))
-                if earlier[1] != delegate:
-                    found.append(
-                        EntryProblem(
-                            entry.code,
-                            "AMBIGUOUS_DELEGATION",
-                            f"{entry.code}: '{matter}'/'{action}' up to the same limit is already "
-                            f"delegated to someone else in {earlier[0]}.",
-                            f"{entry.code}: '{matter}'/'{action}' upp till samma belopp är redan "
-                            f"delegerat till någon annan i {earlier[0]}.",
-                        )
-                    )
+                band = seen.setdefault((matter, action, entry.amount_limit_sek), [])
+                clashes |= {
+                    other.code
+                    for other, other_scope in band
+                    if _delegate_key(other.delegate) != _delegate_key(entry.delegate)
+                    and (scope is None or other_scope is None or scope == other_scope)
+                }
+                band.append((entry, scope))
+        found += [
+            EntryProblem(
+                entry.code,
+                "AMBIGUOUS_DELEGATION",
+                f"{entry.code}: the same matter type, step and limit is already delegated to "
+                f"someone else in {other}.",
+                f"{entry.code}: samma ärendetyp, steg och belopp är redan delegerat till någon "
+                f"annan i {other}.",
+            )
+            for other in sorted(clashes)
+        ]
     return found

@@ -73,7 +73,12 @@ MEETING_DAY = "2026-10-15"
 
 def _case(session: Session, cast: Cast, title: str, problem: str, cost: int) -> int:
     data = CaseCreate(
-        title=title, problem=problem, organ="BUN", unit="UTB-GRU", estimated_cost_sek=cost
+        title=title,
+        problem=problem,
+        organ="BUN",
+        unit="UTB-GRU",
+        matter_type="verksamhet",
+        estimated_cost_sek=cost,
     )
     return records.register(session, cast.officer, data).id
 

@@ -15,6 +15,7 @@ from app.auth.principal import Principal
 from app.auth.service import person_principal
 from app.demo import municipality as plan
 from app.demo.cases import MEETING_DAY, Cast, load_cases
+from app.demo.delegation import load_delegation
 from app.organisation import service
 from app.organisation.models import Membership, Organ, Person
 from app.organisation.repository import holders_on
@@ -102,6 +103,7 @@ def load_demo(session: Session, valid_from: date = TERM_START) -> DemoCast:
                 valid_from=valid_from,
             ),
         )
+    load_delegation(session, valid_from)
     load_cases(session, _cast(session, employees))
     return demo_cast()
 

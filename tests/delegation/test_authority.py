@@ -326,3 +326,23 @@ def test_a_committee_cannot_decide_a_council_matter():
         meeting=meeting(range(100, 110)),
     )
     assert grant.kind == AuthorityKind.organ_decision
+
+
+def test_a_post_decides_only_for_its_own_units_cases():
+    other_unit = ActorView(12, "employee", frozenset(), frozenset({("UTB-FSK", "unit_manager")}))
+    order = OrderView(
+        version=1,
+        entries=(
+            EntryView(
+                "1.2",
+                ("skolskjuts",),
+                ("approve",),
+                {"kind": "position", "role": "unit_manager", "unit": "UTB-FSK"},
+                None,
+                True,
+            ),
+        ),
+    )
+    assert refusal("approve", other_unit, kind=AuthorityKind.delegated_decision, order=order) == [
+        "NOT_DELEGATE"
+    ]

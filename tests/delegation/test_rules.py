@@ -88,3 +88,15 @@ def test_unknown_matter_type_and_action():
         ("1.1", "UNKNOWN_ACTION"),
         ("1.1", "UNKNOWN_MATTER_TYPE"),
     ]
+
+
+def test_posts_in_different_units_do_not_compete():
+    managers = [
+        entry(
+            f"1.{n}",
+            delegate={"kind": "position", "role": "unit_manager", "unit": unit},
+            limit=100_000,
+        )
+        for n, unit in enumerate(["UTB-GRU", "UTB-FSK"], start=1)
+    ]
+    assert codes(*managers) == []
