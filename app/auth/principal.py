@@ -44,6 +44,16 @@ class Principal:
     def holds_position(self, role: PositionRole) -> bool:
         return any(grant.role == role for grant in self.positions)
 
+    def records_for(self, organ_code: str) -> bool:
+        """Records the organ's decisions: its secretary, or a registrar (a person, never a key)."""
+        if self.via_api_key:
+            return False
+        secretary = any(
+            m.organ_code == organ_code and m.role == MembershipRole.secretary
+            for m in self.memberships
+        )
+        return secretary or self.holds_position(PositionRole.registrar)
+
     @property
     def is_admin(self) -> bool:
         """Administers organisation and keys: a key with the ``admin`` scope, or a registrar."""

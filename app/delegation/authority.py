@@ -10,6 +10,7 @@ Four kinds of authority:
 - ``operational``: preparation or execution by a post in the responsible administration.
 """
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,10 +28,11 @@ NON_DELEGABLE_FLAGS = frozenset(
         "citizen_proposal",
         "special_law_forbids_delegation",
         "of_principle",
+        "non_delegable_matter_type",
     }
 )
 DECISIONS = frozenset({"approve", "reject", "refer_back"})
-SEATED = frozenset({"chair", "vice_chair", "member"})
+URGENT_DECISIONS = frozenset({"approve", "reject"})  # never a referral back: that can wait
 
 
 class AuthorityKind(StrEnum):
@@ -190,7 +192,7 @@ def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
 
 
 def _non_delegable(case: CaseView) -> Reason | None:
-    if "council_reserved" in case.flags or (case.matter and case.matter.council_reserved):
+    if _council_reserved(case):
         return Reason(
             "COUNCIL_RESERVED",
             "Only the council decides this matter.",
@@ -247,6 +249,12 @@ def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView |
             f"Beslutet är inte delegerat till dig enligt {case.organ}:s delegationsordning "
             f"punkt {codes}.",
         )
+    if case.amount_sek is None and any(e.amount_limit_sek is not None for e in mine):
+        _refuse(
+            "AMOUNT_REQUIRED",
+            "The delegation has an amount limit, and the case states no cost (price tag).",
+            "Delegationen har en beloppsgräns och ärendet saknar prislapp.",
+        )
     amount = case.amount_sek or 0
     within = [e for e in mine if e.amount_limit_sek is None or amount <= e.amount_limit_sek]
     if not within:
@@ -256,7 +264,9 @@ def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView |
             f"{amount} SEK is over the delegated limit of {limit} SEK.",
             f"{amount} kr överstiger delegationens gräns på {limit} kr.",
         )
-    entry = min(within, key=lambda e: e.amount_limit_sek or 0)
+    entry = min(  # the narrowest point that covers it
+        within, key=lambda e: e.amount_limit_sek if e.amount_limit_sek is not None else math.inf
+    )
     return Grant(
         AuthorityKind.delegated_decision,
         {"order_version": order.version, "entry": entry.code},
@@ -264,8 +274,29 @@ def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView |
     )
 
 
+def _council_reserved(case: CaseView) -> bool:
+    return "council_reserved" in case.flags or bool(case.matter and case.matter.council_reserved)
+
+
+def _refuse_council_matter(case: CaseView) -> None:
+    if _council_reserved(case) and case.organ_kind != "council":
+        _refuse(
+            "COUNCIL_RESERVED",
+            f"Only the council decides this matter; {case.organ} prepares it.",
+            f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
+            "KL 5:1–2",
+        )
+
+
 def urgent(trigger: str, case: CaseView, actor: ActorView) -> Grant:
-    if trigger not in DECISIONS or (case.organ, "chair") not in actor.seats:
+    """KL 6:39: a committee's chair decides what cannot wait; the council has no such power,
+    and the council's own matters were never the committee's to decide."""
+    _refuse_council_matter(case)
+    if (
+        trigger not in URGENT_DECISIONS
+        or case.organ_kind == "council"
+        or (case.organ, "chair") not in actor.seats
+    ):
         _refuse(
             "URGENT_POWER_NOT_HELD",
             "Only the organ's chair decides urgent matters on its behalf.",
@@ -291,14 +322,8 @@ def organ_decision(
             f"'{trigger}' is preparation or execution, not the organ's.",
             f"'{trigger}' är beredning eller verkställighet.",
         )
-    reserved = "council_reserved" in case.flags or (case.matter and case.matter.council_reserved)
-    if reserved and case.organ_kind != "council" and trigger in DECISIONS:
-        _refuse(
-            "COUNCIL_RESERVED",
-            f"Only the council decides this matter; {case.organ} prepares it.",
-            f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
-            "KL 5:1–2",
-        )
+    if trigger in DECISIONS:
+        _refuse_council_matter(case)
     if not is_recorder(case, actor):
         _refuse(
             "NOT_RECORDER",
@@ -398,6 +423,8 @@ def available(
             kinds.append(kind)
         except Refused as refused:
             reasons += refused.reasons
-    if trigger not in NOT_DECISIONS and is_recorder(case, actor):
+    council_matter = _council_reserved(case) and case.organ_kind != "council"
+    organ_may = trigger not in NOT_DECISIONS and not (council_matter and trigger in DECISIONS)
+    if organ_may and is_recorder(case, actor):
         kinds.append(AuthorityKind.organ_decision)
     return kinds, ([] if kinds else reasons)

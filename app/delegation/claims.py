@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 
 from app.delegation.authority import AuthorityKind
+from app.kit.clock import today
 from app.kit.schemas import Id, Input
 
 
@@ -18,6 +19,12 @@ class MeetingRecord(Input):
     substitutes_serving: list[Id] = Field(
         default_factory=list, max_length=500, description="Substitutes serving for absent members"
     )
+
+    @model_validator(mode="after")
+    def _not_in_the_future(self) -> "MeetingRecord":
+        if self.held_on > today():
+            raise ValueError("a meeting that has not been held cannot have decided anything")
+        return self
 
 
 class AuthorityClaim(Input):

@@ -49,10 +49,7 @@ def report(
     """The organ took note of these decisions at its meeting: recorded by its secretary or a
     registrar. All of them, or none."""
     organ_row = get_organ(session, organ)
-    secretary = any(
-        m.organ_code == organ_row.code and m.role == "secretary" for m in principal.memberships
-    )
-    if not (secretary or principal.is_admin):
+    if not principal.records_for(organ_row.code):
         raise Forbidden(
             f"{organ_row.code}'s reports are recorded by its secretary or a registrar.",
             f"{organ_row.code}:s anmälningar registreras av nämndsekreteraren eller en "

@@ -25,6 +25,7 @@ class EntryFacts:
     delegate: Mapping[str, Any]
     substitute: Mapping[str, Any] | None
     amount_limit_sek: int | None
+    subdelegation_allowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,27 @@ def _entry_problems(
                 f"'{code}' cannot be delegated (KL 6:38).",
                 f"'{code}' får inte delegeras (KL 6:38).",
             )
-        if entry.delegate.get("kind") == DelegateKind.automated and (
-            matter.procurement or matter.appeal_route == "judicial_review"
-        ):
+        automated = any(
+            d is not None and d.get("kind") == DelegateKind.automated
+            for d in (entry.delegate, entry.substitute)
+        )
+        if automated and (matter.procurement or matter.appeal_route != "administrative_appeal"):
             yield problem(
                 "AUTOMATED_DECISION_NOT_ALLOWED",
-                f"'{code}' is appealable by judicial review or a procurement: no automated "
-                "decisions (KL 6:38 second paragraph).",
-                f"'{code}' kan laglighetsprövas eller är en upphandling: inget automatiserat "
-                "beslutsfattande (KL 6:38 andra stycket).",
+                f"'{code}' is appealable by judicial review, not appealable, or a procurement: "
+                "no automated decisions (KL 6:38 second paragraph).",
+                f"'{code}' kan laglighetsprövas, kan inte överklagas eller är en upphandling: "
+                "inget automatiserat beslutsfattande (KL 6:38 andra stycket).",
             )
+    if entry.subdelegation_allowed and not (
+        entry.delegate.get("kind") == DelegateKind.position
+        and entry.delegate.get("role") == "head_of_administration"
+    ):
+        yield problem(
+            "INVALID_SUBDELEGATION",
+            "only a head of administration may pass a delegation on (KL 7:6).",
+            "endast en förvaltningschef får vidaredelegera (KL 7:6).",
+        )
     for role, delegate in (("delegate", entry.delegate), ("substitute", entry.substitute)):
         if delegate is not None and _group(delegate):
             yield problem(

@@ -207,7 +207,7 @@ class ReportableRead(Output):
         return cls(
             id=row.id,
             case_id=row.case_id,
-            case_title=row.case.title,
+            case_title="(sekretess)" if row.case.confidential else row.case.title,
             kind=row.kind,
             trigger=row.event.trigger,
             authority=row.event.authority,

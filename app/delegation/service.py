@@ -18,11 +18,12 @@ from app.delegation.schemas import (
 )
 from app.delegation.vocabulary import DelegateKind, OrderStatus
 from app.errors import Conflict, InvalidInput, NotFound
+from app.kit.clock import today
 from app.organisation import repository as org_repo
-from app.organisation.models import Organ
+from app.organisation.models import Membership, Organ
 from app.organisation.service.common import unique
 from app.organisation.service.structure import get_organ
-from app.organisation.vocabulary import OrganKind
+from app.organisation.vocabulary import MembershipRole, OrganKind, PersonKind
 
 WORKFLOW = "measure"
 
@@ -156,6 +157,27 @@ def delete_entry(session: Session, order_id: int, code: str) -> DelegationOrder:
     return order
 
 
+def _may_be_named(session: Session, organ: Organ, person_id: int) -> bool:
+    """KL 6:37, 7:5: one employee, or one member or substitute of the organ itself."""
+    person = org_repo.person_by_id(session, person_id)
+    if person is None:
+        return False
+    if person.kind == PersonKind.employee:
+        return True
+    seats = org_repo.holders_on(session, Membership, place_id=organ.id, role=None, on=today())
+    return any(
+        h.person_id == person_id
+        and h.role
+        in (
+            MembershipRole.member,
+            MembershipRole.substitute,
+            MembershipRole.chair,
+            MembershipRole.vice_chair,
+        )
+        for h in seats
+    )
+
+
 def _reference_problems(session: Session, organ: Organ, entry: DelegationEntry) -> list[str]:
     """Delegates must exist and belong to the organ: its own sub-committee or presidium, a unit
     of the administration, one registered person."""
@@ -171,11 +193,11 @@ def _reference_problems(session: Session, organ: Organ, entry: DelegationEntry) 
             body = org_repo.organ_by_code(session, delegate["organ"])
             if body is None or body.parent_id != organ.id or body.kind != OrganKind(kind):
                 missing.append(f"{kind} {delegate['organ']} of {organ.code}")
-        if (
-            kind == DelegateKind.person
-            and org_repo.person_by_id(session, delegate["person_id"]) is None
-        ):
-            missing.append(f"person {delegate['person_id']}")
+        if kind == DelegateKind.person and not _may_be_named(session, organ, delegate["person_id"]):
+            missing.append(
+                f"employee, or member or substitute of {organ.code}, with id "
+                f"{delegate['person_id']}"
+            )
     return missing
 
 
@@ -198,6 +220,7 @@ def adopt(session: Session, order_id: int, data: Adoption) -> DelegationOrder:
             e.delegate,
             e.substitute,
             e.amount_limit_sek,
+            e.subdelegation_allowed,
         )
         for e in order.entries
     ]
@@ -221,15 +244,22 @@ def adopt(session: Session, order_id: int, data: Adoption) -> DelegationOrder:
             code=problems[0]["code"],
             problems=problems,
         )
+    if data.valid_from < data.decided_on:
+        raise InvalidInput(
+            "An order cannot apply before it was adopted.",
+            "En ordning kan inte gälla innan den antogs.",
+            code="VALID_FROM_TOO_EARLY",
+            field="valid_from",
+        )
     previous = repo.latest_adopted(session, order.organ_id)
     if previous is not None:
         assert previous.valid_from is not None
-        if data.valid_from <= previous.valid_from:
+        if data.valid_from <= previous.valid_from or data.valid_from < today():
             raise Conflict(
                 f"The order in force since {previous.valid_from} can only be replaced from a "
-                "later day.",
+                "later day, and not backwards: decisions were taken under it.",
                 f"Ordningen som gäller sedan {previous.valid_from} kan bara ersättas från en "
-                "senare dag.",
+                "senare dag, inte bakåt i tiden: beslut har fattats med stöd av den.",
                 code="VALID_FROM_TOO_EARLY",
             )
         previous.valid_to = data.valid_from - timedelta(days=1)

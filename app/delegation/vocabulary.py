@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from app.organisation.vocabulary import MembershipRole, PositionRole
+from app.organisation.vocabulary import SINGLE_HOLDER_ROLES, MembershipRole, PositionRole
 
 
 class DelegateKind(StrEnum):
@@ -30,9 +30,8 @@ LABELS_SV: dict[StrEnum, str] = {
     OrderStatus.adopted: "antagen",
 }
 
-# A post or seat that one person holds at a time: a delegate. Anything else (case officers,
-# members) names a group, which the law does not allow as a delegate.
-SINGLE_HOLDER_POSITIONS = frozenset(
-    {PositionRole.head_of_administration, PositionRole.unit_manager}
-)
-SINGLE_HOLDER_SEATS = frozenset({MembershipRole.chair, MembershipRole.vice_chair})
+# A post or seat that one person holds at a time (the organisation enforces it): a delegate.
+# Anything else (case officers, members, vice chairs, of whom an organ may have two) names a
+# group, which the law does not allow as a delegate.
+SINGLE_HOLDER_POSITIONS = frozenset(role for role in PositionRole if role in SINGLE_HOLDER_ROLES)
+SINGLE_HOLDER_SEATS = frozenset(role for role in MembershipRole if role in SINGLE_HOLDER_ROLES)

@@ -65,7 +65,7 @@ POSITION_HOLDER = PersonKind.employee
 
 # Roles that one person at a time holds in an organ or unit.
 SINGLE_HOLDER_ROLES: frozenset[StrEnum] = frozenset(
-    {MembershipRole.chair, PositionRole.head_of_administration}
+    {MembershipRole.chair, PositionRole.head_of_administration, PositionRole.unit_manager}
 )
 
 

@@ -21,6 +21,7 @@ POLITICAL_FLAGS = frozenset(
         "citizen_proposal",
         "special_law_forbids_delegation",
         "of_principle",
+        "non_delegable_matter_type",  # the case's matter type is registered as non-delegable
     }
 )
 

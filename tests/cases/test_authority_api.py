@@ -227,3 +227,46 @@ def test_organ_decisions_are_not_reportable(client, world):
     to_decision(client, world, case_id)
     world.step(client, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
     assert client.get("/api/v1/organs/BUN/delegated-decisions", headers=world.officer).json() == []
+
+
+def test_a_non_delegable_matter_type_forces_the_political_route(client, world):
+    client.post(
+        "/api/v1/organs/BUN/matter-types",
+        json={"code": "mal", "name": "Mål", "non_delegable": True},
+        headers=world.registrar,
+    )
+    case_id = register(client, world, matter_type="mal")
+    response = world.step(client, case_id, "triage", {"route": "operational", "motivation": "x"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "ROUTE_MUST_BE_POLITICAL"
+
+
+def test_a_key_owned_by_the_proposer_cannot_withdraw_for_them(client, world, session):
+    case_id = register(client, world)
+    registrar_id = client.get("/api/v1/me", headers=world.registrar).json()["person_id"]
+    key = client.post(
+        "/api/v1/api-keys",
+        json={"name": "x", "scopes": ["cases:write"], "person_id": registrar_id},
+        headers=world.registrar,
+    ).json()["key"]
+    response = world.step(
+        client, case_id, "withdraw", {"reason": "x"}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_meeting_that_has_not_been_held_decides_nothing(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    future = {
+        "kind": "organ_decision",
+        "meeting": {"held_on": "2099-01-01", "paragraph": "§ 1", "present": world.members},
+    }
+    response = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "x", "decided_on": "2099-01-01"},
+        authority=future,
+    )
+    assert response.status_code == 422

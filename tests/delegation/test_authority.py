@@ -346,3 +346,69 @@ def test_a_post_decides_only_for_its_own_units_cases():
     assert refusal("approve", other_unit, kind=AuthorityKind.delegated_decision, order=order) == [
         "NOT_DELEGATE"
     ]
+
+
+def test_urgent_power_is_for_decisions_of_a_committee_on_its_own_matters():
+    chair = ACTORS["chair"]
+    assert refusal("refer_back", chair, kind=AuthorityKind.urgent_decision) == [
+        "URGENT_POWER_NOT_HELD"
+    ]
+    reserved = CaseView(**{**CASE.__dict__, "flags": frozenset({"council_reserved"})})
+    assert refusal("approve", chair, reserved, kind=AuthorityKind.urgent_decision) == [
+        "COUNCIL_RESERVED"
+    ]
+    council = CaseView(**{**CASE.__dict__, "organ": "KF", "organ_kind": "council"})
+    kf_chair = ActorView(3, "elected", frozenset({("KF", "chair")}), frozenset())
+    assert refusal("approve", kf_chair, council, kind=AuthorityKind.urgent_decision) == [
+        "URGENT_POWER_NOT_HELD"
+    ]
+
+
+def test_a_limited_delegation_needs_the_price_tag():
+    unpriced = CaseView(**{**CASE.__dict__, "amount_sek": None})
+    assert refusal(
+        "approve", ACTORS["head"], unpriced, kind=AuthorityKind.delegated_decision, order=ORDER
+    ) == ["AMOUNT_REQUIRED"]
+
+
+def test_a_non_delegable_matter_type_is_not_delegated():
+    flagged = CaseView(**{**CASE.__dict__, "flags": frozenset({"non_delegable_matter_type"})})
+    assert refusal(
+        "approve", ACTORS["head"], flagged, kind=AuthorityKind.delegated_decision, order=ORDER
+    ) == ["NON_DELEGABLE"]
+
+
+def test_the_organ_is_not_offered_a_council_matter():
+    from app.delegation.authority import available
+
+    reserved = CaseView(**{**CASE.__dict__, "flags": frozenset({"council_reserved"})})
+    kinds, _ = available("approve", reserved, ACTORS["secretary"], ORDER)
+    assert AuthorityKind.organ_decision not in kinds
+
+
+def test_the_narrowest_covering_point_is_recorded():
+    order = OrderView(
+        version=1,
+        entries=(
+            EntryView(
+                "9.1",
+                ("skolskjuts",),
+                ("approve",),
+                {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+                None,
+                False,
+            ),
+            EntryView(
+                "9.2",
+                ("skolskjuts",),
+                ("approve",),
+                {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+                200_000,
+                True,
+            ),
+        ),
+    )
+    grant = resolve(
+        "approve", CASE, ACTORS["head"], kind=AuthorityKind.delegated_decision, order=order
+    )
+    assert grant.details["entry"] == "9.2"

@@ -100,3 +100,28 @@ def test_posts_in_different_units_do_not_compete():
         for n, unit in enumerate(["UTB-GRU", "UTB-FSK"], start=1)
     ]
     assert codes(*managers) == []
+
+
+def test_vice_chairs_are_a_group():
+    assert codes(entry(delegate={"kind": "membership", "role": "vice_chair"})) == [
+        ("1.1", "INVALID_DELEGATE_GROUP")
+    ]
+
+
+def test_no_automated_decisions_on_matters_that_cannot_be_appealed():
+    matters = {**MATTERS, "intern": MatterFacts("intern", False, False, False, "not_appealable")}
+    automated = {"kind": "automated", "function": "Beslutsmotor"}
+    problems = problems_of([entry(matters=("intern",), delegate=automated)], matters, ACTIONS)
+    assert [p.code for p in problems] == ["AUTOMATED_DECISION_NOT_ALLOWED"]
+    as_substitute = entry(matters=("intern",), substitute=automated)
+    assert [p.code for p in problems_of([as_substitute], matters, ACTIONS)] == [
+        "AUTOMATED_DECISION_NOT_ALLOWED"
+    ]
+
+
+def test_only_a_head_of_administration_may_pass_a_delegation_on():
+    manager = {"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"}
+    subdelegating = EntryFacts("1.1", ("skolskjuts",), ("approve",), manager, None, None, True)
+    assert [p.code for p in problems_of([subdelegating], MATTERS, ACTIONS)] == [
+        "INVALID_SUBDELEGATION"
+    ]

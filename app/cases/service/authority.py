@@ -35,33 +35,43 @@ SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member
 CONFLICTS = frozenset({"QUORUM_NOT_MET"})
 
 
+def matter_of(session: Session, case: Case) -> MatterFacts | None:
+    if not case.matter_type:
+        return None
+    matter = delegation_repo.matter_type(session, case.organ_id, case.matter_type)
+    if matter is None:
+        return None
+    return MatterFacts(
+        matter.code,
+        matter.non_delegable,
+        matter.council_reserved,
+        matter.procurement,
+        matter.appeal_route,
+    )
+
+
+def effective_flags(case: Case, matter: MatterFacts | None) -> frozenset[str]:
+    """The case's own flags and what its registered matter type makes of it."""
+    flags = set(case.flags)
+    if matter and matter.non_delegable:
+        flags.add("non_delegable_matter_type")
+    if matter and matter.council_reserved:
+        flags.add("council_reserved")
+    return frozenset(flags)
+
+
 def case_view(session: Session, case: Case) -> CaseView:
     units: tuple[str, ...] = ()
     if case.unit is not None:
         above = org_repo.unit_codes(session, org_repo.unit_ancestor_ids(session, case.unit.id))
         units = (case.unit.code, *above)
-    matter = (
-        delegation_repo.matter_type(session, case.organ_id, case.matter_type)
-        if case.matter_type
-        else None
-    )
-    facts = (
-        MatterFacts(
-            matter.code,
-            matter.non_delegable,
-            matter.council_reserved,
-            matter.procurement,
-            matter.appeal_route,
-        )
-        if matter
-        else None
-    )
+    facts = matter_of(session, case)
     return CaseView(
         organ=case.organ.code,
         organ_kind=case.organ.kind.value,
         units=units,
         matter=facts,
-        flags=frozenset(case.flags),
+        flags=effective_flags(case, facts),
         route=case.route,
         amount_sek=case.estimated_cost_sek,
         registered_by=case.registered_by_person_id,
@@ -69,8 +79,10 @@ def case_view(session: Session, case: Case) -> CaseView:
 
 
 def actor_view(principal: Principal, recused: frozenset[int] = frozenset()) -> ActorView:
+    """The caller as the resolver sees them. An API key acts as nobody: it names its owner for
+    the trail, but lends the key none of the owner's roles or delegations."""
     return ActorView(
-        person_id=principal.person_id,
+        person_id=None if principal.via_api_key else principal.person_id,
         kind=principal.person_kind.value if principal.person_kind else None,
         seats=frozenset((m.organ_code, m.role.value) for m in principal.memberships),
         posts=frozenset((p.unit_code, p.role.value) for p in principal.positions),

@@ -80,14 +80,19 @@ def decide(
             f"Ärendet har inget jäv {recusal_id}.",
             code="RECUSAL_NOT_FOUND",
         )
-    secretary = any(
-        m.organ_id == case.organ_id and m.role == "secretary" for m in principal.memberships
-    )
-    if not (secretary or principal.is_admin):
+    if not principal.records_for(case.organ.code):
         raise Forbidden(
             "The organ's decisions are recorded by its secretary or a registrar.",
             "Nämndens beslut registreras av nämndsekreteraren eller en registrator.",
             code="NOT_RECORDER",
+        )
+    if principal.person_id == recusal.person_id or principal.person_id in barred(session, case.id):
+        raise Forbidden(
+            "Someone disqualified in the case, or the one the question is about, may not "
+            "record the decision on it.",
+            "Den som är jävig i ärendet, eller som frågan gäller, får inte registrera beslutet.",
+            code="RECUSED",
+            legal_reference="KL 6:28, 7:4",
         )
     if recusal.status != RecusalStatus.raised:
         raise Conflict(

@@ -20,6 +20,8 @@ from app.cases.service.authority import (
     actor_view,
     authorise,
     case_view,
+    effective_flags,
+    matter_of,
     order_view,
     recorded,
 )
@@ -60,7 +62,7 @@ def facts_of(session: Session, case: Case) -> Facts:
     return Facts(
         state=case.state,
         route=case.route,
-        flags=frozenset(case.flags),
+        flags=effective_flags(case, matter_of(session, case)),
         assessment_level=case.assessment_level,
         assessment=revision.content if revision else None,
         referral=Referral(case.pending_referral) if case.pending_referral else None,
