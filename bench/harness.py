@@ -55,7 +55,6 @@ from app.auth.tokens import mint
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import load_demo
-from app.kit.clock import today
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_URL_ENV = "STYRKEDJA_BENCH_POSTGRES_URL"
@@ -151,7 +150,7 @@ def fresh_database(postgres_url: str, *, with_demo: bool = True) -> Iterator[Ben
                 migrations.upgrade(engine)
                 if with_demo:
                     with session_scope(make_sessionmaker(engine)) as session:
-                        load_demo(session, today())
+                        load_demo(session)
             finally:
                 engine.dispose()
             yield BenchDatabase(
