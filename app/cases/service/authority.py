@@ -143,7 +143,12 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def authorise(
-    session: Session, principal: Principal, case: Case, trigger: str, claim: AuthorityClaim | None
+    session: Session,
+    principal: Principal,
+    case: Case,
+    view: CaseView,
+    trigger: str,
+    claim: AuthorityClaim | None,
 ) -> Grant:
     """The authority for this step, or a refusal with every reason."""
     meeting = claim.meeting if claim else None
@@ -152,7 +157,7 @@ def authorise(
     try:
         return resolve(
             trigger,
-            case_view(session, case),
+            view,
             actor_view(principal, barred_ids),
             kind=claim.kind if claim else None,
             order=order_view(session, case.organ_id, on),

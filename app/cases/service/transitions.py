@@ -20,8 +20,6 @@ from app.cases.service.authority import (
     actor_view,
     authorise,
     case_view,
-    effective_flags,
-    matter_of,
     order_view,
     recorded,
 )
@@ -36,7 +34,7 @@ from app.cases.service.records import (
 from app.cases.service.recusals import barred
 from app.cases.vocabulary import EventKind, Flag, Origin
 from app.delegation import reports
-from app.delegation.authority import AuthorityKind, Reason, available
+from app.delegation.authority import AuthorityKind, CaseView, Reason, available
 from app.delegation.claims import AuthorityClaim
 from app.errors import Conflict
 from app.kit.clock import today
@@ -56,13 +54,13 @@ from app.workflows.payloads import (
 )
 
 
-def facts_of(session: Session, case: Case) -> Facts:
+def facts_of(session: Session, case: Case, view: CaseView) -> Facts:
     """What the engine's guards may know of the case, read once per request."""
     revision = repo.current_revision(session, case.id)
     return Facts(
         state=case.state,
         route=case.route,
-        flags=effective_flags(case, matter_of(session, case)),
+        flags=view.flags,
         assessment_level=case.assessment_level,
         assessment=revision.content if revision else None,
         referral=Referral(case.pending_referral) if case.pending_referral else None,
@@ -174,10 +172,11 @@ def fire(
         raise errors.unknown_trigger(exc) from exc
     except WrongState as exc:
         raise errors.wrong_state(exc) from exc
-    grant = authorise(session, principal, case, trigger, claim)
+    view = case_view(session, case)
+    grant = authorise(session, principal, case, view, trigger, claim)
     try:
         payload: Payload = engine.parse_payload(trigger, data)
-        firing = engine.fire(facts_of(session, case), trigger, payload)
+        firing = engine.fire(facts_of(session, case, view), trigger, payload)
     except ValidationError as exc:
         raise errors.invalid_payload(exc) from exc
     except GuardRefused as exc:
@@ -211,7 +210,7 @@ def options(session: Session, principal: Principal, case_id: int) -> list[Caller
     view, actor = case_view(session, case), actor_view(principal, barred(session, case.id))
     order = order_view(session, case.organ_id, today())
     found = []
-    for option in engine_of(case.workflow).options(facts_of(session, case)):
+    for option in engine_of(case.workflow).options(facts_of(session, case, view)):
         kinds, reasons = available(option.trigger.name, view, actor, order)
         found.append(CallerOption(option, kinds, reasons))
     return found
