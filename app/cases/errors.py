@@ -65,11 +65,21 @@ def refused(exc: GuardRefused) -> StyrkedjaError:
     )
 
 
-def invalid_payload(exc: ValidationError) -> InvalidInput:
+# Payload fields whose absence has a name of its own in the law's vocabulary.
+MISSING_CODES = {("refer_back", "reason"): "REFERRAL_REASON_REQUIRED"}
+
+
+def invalid_payload(exc: ValidationError, trigger: str) -> InvalidInput:
+    missing = [
+        MISSING_CODES.get((trigger, str(error["loc"][0])))
+        for error in exc.errors()
+        if error["type"] == "missing" and error["loc"]
+    ]
+    code = next((c for c in missing if c), "VALIDATION_FAILED")
     return InvalidInput(
         "The transition's payload does not match its schema; see 'errors'.",
         "Händelsens innehåll följer inte schemat; se 'errors'.",
-        code="VALIDATION_FAILED",
+        code=code,
         errors=[
             {"loc": ["body", *error["loc"]], "msg": error["msg"], "type": error["type"]}
             for error in exc.errors()

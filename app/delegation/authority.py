@@ -330,6 +330,15 @@ def organ_decision(
             f"{case.organ}'s decisions are recorded by its secretary or a registrar.",
             f"{case.organ}:s beslut registreras av nämndsekreteraren eller en registrator.",
         )
+    strangers = sorted(
+        (meeting.present - organ.members) | (meeting.substitutes_serving - organ.substitutes)
+    )
+    if strangers:
+        _refuse(
+            "NOT_MEMBER",
+            f"Not members (or substitutes) of {case.organ} on {meeting.held_on}: {strangers}.",
+            f"Inte ledamöter (eller ersättare) i {case.organ} {meeting.held_on}: {strangers}.",
+        )
     counted = (meeting.present & organ.members) | (meeting.substitutes_serving & organ.substitutes)
     counted -= organ.recused
     if len(counted) * 2 <= organ.seats:

@@ -270,3 +270,29 @@ def test_a_meeting_that_has_not_been_held_decides_nothing(client, world):
         authority=future,
     )
     assert response.status_code == 422
+
+
+def test_a_referral_back_states_its_reason(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    response = world.step(client, case_id, "refer_back", {"requested_by": ["Eva Ek"]})
+    assert response.status_code == 422
+    assert response.json()["code"] == "REFERRAL_REASON_REQUIRED"
+
+
+def test_attendance_names_members_only(client, world):
+    case_id = register(client, world)
+    to_decision(client, world, case_id)
+    stranger = {
+        "kind": "organ_decision",
+        "meeting": {"held_on": "2026-11-20", "paragraph": "§ 9", "present": [*world.members, 999]},
+    }
+    response = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "x", "decided_on": "2026-11-20"},
+        authority=stranger,
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "NOT_MEMBER"

@@ -25,7 +25,7 @@ from app.delegation.authority import (
 )
 from app.delegation.claims import AuthorityClaim
 from app.delegation.rules import MatterFacts
-from app.errors import Conflict, Forbidden, StyrkedjaError
+from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
 from app.kit.clock import today
 from app.organisation import repository as org_repo
 from app.organisation.models import Membership
@@ -33,6 +33,7 @@ from app.organisation.vocabulary import MembershipRole
 
 SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member)
 CONFLICTS = frozenset({"QUORUM_NOT_MET"})
+MISSING_DATA = frozenset({"NOT_MEMBER", "MEETING_REQUIRED", "AMOUNT_REQUIRED"})
 
 
 def matter_of(session: Session, case: Case) -> MatterFacts | None:
@@ -123,7 +124,13 @@ def organ_view(
 
 def refusal(refused: Refused) -> StyrkedjaError:
     first = refused.reasons[0]
-    kind = Conflict if first.code in CONFLICTS else Forbidden
+    kind = (
+        Conflict
+        if first.code in CONFLICTS
+        else InvalidInput
+        if first.code in MISSING_DATA
+        else Forbidden
+    )
     return kind(
         first.message_en,
         first.message_sv,

@@ -178,7 +178,7 @@ def fire(
         payload: Payload = engine.parse_payload(trigger, data)
         firing = engine.fire(facts_of(session, case, view), trigger, payload)
     except ValidationError as exc:
-        raise errors.invalid_payload(exc) from exc
+        raise errors.invalid_payload(exc, trigger) from exc
     except GuardRefused as exc:
         raise errors.refused(exc) from exc
     effect = EFFECTS.get(trigger_def.payload)
