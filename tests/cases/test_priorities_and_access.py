@@ -1,4 +1,4 @@
-"""The prioritisation view, and who may read and write cases until authority arrives (#4)."""
+"""The prioritisation view, and which callers may read and write cases at all (scopes)."""
 
 import pytest
 from sqlalchemy import func, select
