@@ -110,12 +110,14 @@ class EntryView:
     delegate: Mapping[str, Any]
     amount_limit_sek: int | None
     report_to_organ: bool
+    substitute: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
 class OrderView:
     version: int
     entries: tuple[EntryView, ...]
+    absent: frozenset[str] = frozenset()  # points whose delegate is recorded absent today
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,23 @@ def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView |
             f"{case.organ}:s delegationsordning delegerar inte '{trigger}' för ärendetypen.",
         )
     mine = [e for e in covering if _is_delegate(e.delegate, case, actor)]
+    substituting = False
+    if not mine:
+        standing_in = [
+            e for e in covering if e.substitute and _is_delegate(e.substitute, case, actor)
+        ]
+        if standing_in:
+            mine = [e for e in standing_in if e.code in order.absent]
+            substituting = True
+            if not mine:
+                codes = ", ".join(e.code for e in standing_in)
+                _refuse(
+                    "DELEGATE_NOT_ABSENT",
+                    f"You are the substitute under point {codes}, and the delegate is not "
+                    "recorded absent.",
+                    f"Du är ersättare enligt punkt {codes}, och delegaten är inte "
+                    "registrerad som frånvarande.",
+                )
     if not mine:
         codes = ", ".join(e.code for e in covering)
         _refuse(
@@ -267,11 +286,10 @@ def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView |
     entry = min(  # the narrowest point that covers it
         within, key=lambda e: e.amount_limit_sek if e.amount_limit_sek is not None else math.inf
     )
-    return Grant(
-        AuthorityKind.delegated_decision,
-        {"order_version": order.version, "entry": entry.code},
-        report_to_organ=entry.report_to_organ,
-    )
+    details: dict[str, Any] = {"order_version": order.version, "entry": entry.code}
+    if substituting:
+        details["substitute_for_absent_delegate"] = True
+    return Grant(AuthorityKind.delegated_decision, details, report_to_organ=entry.report_to_organ)
 
 
 def _council_reserved(case: CaseView) -> bool:
@@ -395,13 +413,22 @@ def resolve(
         return operational(trigger, case, actor)
     if kind == AuthorityKind.delegated_decision:
         return delegated(trigger, case, actor, order)
-    try:
-        return operational(trigger, case, actor)
-    except Refused as not_operational:
+    # Left to choose: a post's preparation or execution where the step is one, a delegation
+    # where the step is a decision; the reasons of each path tried if none holds.
+    paths = []
+    if trigger == "withdraw" or (
+        trigger in OPERATIONAL_POSTS and case.route in (None, *OPERATIONAL_POSTS[trigger])
+    ):
+        paths.append(partial(operational, trigger, case, actor))
+    if trigger not in NOT_DECISIONS:
+        paths.append(partial(delegated, trigger, case, actor, order))
+    reasons: list[Reason] = []
+    for path in paths:
         try:
-            return delegated(trigger, case, actor, order)
-        except Refused as not_delegated:
-            raise Refused(not_operational.reasons + not_delegated.reasons) from None
+            return path()
+        except Refused as refused:
+            reasons += refused.reasons
+    raise Refused(reasons)
 
 
 def available(

@@ -102,3 +102,16 @@ class Position(Periodic, Timestamped, Base):
 
     person: Mapped[Person] = relationship(lazy="raise")
     unit: Mapped[Unit] = relationship(lazy="raise")
+
+
+class Absence(Timestamped, Base):
+    """A recorded absence (förfall): while it lasts, a delegation entry's substitute may act in
+    the absent delegate's place."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(String(500))

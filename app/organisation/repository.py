@@ -22,7 +22,16 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.kit.pagination import Window
-from app.organisation.models import Membership, Organ, Periodic, Person, Position, Unit, unit_organs
+from app.organisation.models import (
+    Absence,
+    Membership,
+    Organ,
+    Periodic,
+    Person,
+    Position,
+    Unit,
+    unit_organs,
+)
 from app.organisation.vocabulary import MembershipRole, OrganKind, PersonKind, PositionRole
 
 
@@ -307,3 +316,16 @@ def grants_on(session: Session, person_id: int, on: date) -> list[Grant]:
     a new statement: this runs on every authenticated request."""
     rows = session.execute(_GRANTS, {"person_id": person_id, "on": on})
     return [Grant(*row) for row in rows]
+
+
+def absent_on(session: Session, person_ids: Sequence[int], on: date) -> set[int]:
+    """Which of these people are recorded absent on ``on``."""
+    query = select(Absence.person_id).where(
+        Absence.person_id.in_(person_ids), Absence.starts_on <= on, Absence.ends_on >= on
+    )
+    return set(session.scalars(query))
+
+
+def absences(session: Session, person_id: int) -> list[Absence]:
+    query = select(Absence).where(Absence.person_id == person_id).order_by(Absence.starts_on)
+    return list(session.scalars(query))

@@ -248,3 +248,20 @@ class PositionRead(Output):
             created_at=position.created_at,
             updated_at=position.updated_at,
         )
+
+
+class AbsenceCreate(Input):
+    """A recorded absence (förfall), first and last day inclusive."""
+
+    starts_on: date
+    ends_on: date
+    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class AbsenceRead(Output):
+    id: int
+    person_id: int
+    starts_on: date
+    ends_on: date
+    note: str | None
+    created_at: datetime

@@ -296,3 +296,68 @@ def test_attendance_names_members_only(client, world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "NOT_MEMBER"
+
+
+def test_a_substitute_decides_while_the_delegate_is_recorded_absent(client, world):
+    client.post(
+        "/api/v1/organs/BUN/matter-types",
+        json={"code": "lokal", "name": "Lokaler"},
+        headers=world.registrar,
+    )
+    order = client.post(
+        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
+    ).json()
+    client.put(
+        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
+        json={
+            "title": "Lokalfrågor",
+            "matter_types": ["lokal"],
+            "actions": ["approve"],
+            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+            "substitute": {"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"},
+            "amount_limit_sek": 3_000_000,
+        },
+        headers=world.registrar,
+    )
+    client.post(
+        f"/api/v1/delegation-orders/{order['id']}/adopt",
+        json={
+            "decided_on": "2026-01-10",
+            "paragraph": "§ 3",
+            "diary_number": "BUN 2026/1",
+            "valid_from": "2026-01-15",
+        },
+        headers=world.registrar,
+    )
+    case_id = register(client, world, matter_type="lokal")
+    to_decision(client, world, case_id)
+    approve = {"payload": {"decision_text": "Beslut", "decided_on": "2026-11-21"}}
+
+    present = world.step(client, case_id, "approve", headers=world.manager, json=approve)
+    assert present.status_code == 403
+    assert present.json()["code"] == "DELEGATE_NOT_ABSENT"
+
+    head_id = client.get("/api/v1/me", headers=world.head).json()["person_id"]
+    away = {"starts_on": "2026-11-01", "ends_on": "2099-12-31", "note": "Tjänstledig"}
+    assert (
+        client.post(
+            f"/api/v1/people/{head_id}/absences", json=away, headers=world.manager
+        ).status_code
+        == 403
+    )
+    recorded = client.post(f"/api/v1/people/{head_id}/absences", json=away, headers=world.registrar)
+    assert recorded.status_code == 201, recorded.text
+    decided = world.step(client, case_id, "approve", headers=world.manager, json=approve)
+    assert decided.status_code == 200, decided.text
+    history = client.get(f"/api/v1/cases/{case_id}/events", headers=world.officer).json()
+    assert history[-1]["authority"]["substitute_for_absent_delegate"] is True
+
+
+def test_an_absence_ends_after_it_starts(client, world):
+    head_id = client.get("/api/v1/me", headers=world.head).json()["person_id"]
+    backwards = {"starts_on": "2026-12-01", "ends_on": "2026-11-01"}
+    response = client.post(
+        f"/api/v1/people/{head_id}/absences", json=backwards, headers=world.registrar
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "INVALID_PERIOD"

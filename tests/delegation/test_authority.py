@@ -258,10 +258,14 @@ def test_the_operational_route_lets_the_head_prioritise_and_close():
     assert resolve("scope_assessment", operational, ACTORS["manager"], kind=None).kind == OP
 
 
-def test_a_refusal_gives_every_reason():
-    assert refusal("approve", ACTORS["officer"], kind=None, order=ORDER) == [
-        "NOT_OPERATIONAL",
-        "NOT_DELEGATE",
+def test_a_refusal_gives_the_reasons_of_every_path_tried():
+    assert refusal("approve", ACTORS["officer"], kind=None, order=ORDER) == ["NOT_DELEGATE"]
+    assert refusal("triage", ACTORS["officer"], kind=None, order=ORDER) == [
+        "NOT_IN_RESPONSIBLE_UNIT",
+        "NOT_DELEGATED",
+    ]
+    assert refusal("start_implementation", ACTORS["officer"], kind=None, order=ORDER) == [
+        "NOT_IN_RESPONSIBLE_UNIT"
     ]
 
 
@@ -412,3 +416,40 @@ def test_the_narrowest_covering_point_is_recorded():
         "approve", CASE, ACTORS["head"], kind=AuthorityKind.delegated_decision, order=order
     )
     assert grant.details["entry"] == "9.2"
+
+
+SUBSTITUTED = OrderView(
+    version=2,
+    entries=(
+        EntryView(
+            "3.2",
+            ("skolskjuts",),
+            ("approve",),
+            {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+            500_000,
+            True,
+            substitute={"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"},
+        ),
+    ),
+)
+
+
+def test_the_substitute_acts_only_while_the_delegate_is_absent():
+    assert refusal(
+        "approve", ACTORS["manager"], kind=AuthorityKind.delegated_decision, order=SUBSTITUTED
+    ) == ["DELEGATE_NOT_ABSENT"]
+    absent = OrderView(**{**SUBSTITUTED.__dict__, "absent": frozenset({"3.2"})})
+    grant = resolve(
+        "approve", CASE, ACTORS["manager"], kind=AuthorityKind.delegated_decision, order=absent
+    )
+    assert grant.details == {
+        "order_version": 2,
+        "entry": "3.2",
+        "substitute_for_absent_delegate": True,
+    }
+    assert (
+        resolve(
+            "approve", CASE, ACTORS["head"], kind=AuthorityKind.delegated_decision, order=absent
+        ).details["entry"]
+        == "3.2"
+    )

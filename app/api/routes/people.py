@@ -8,7 +8,14 @@ from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, WindowDep, 
 from app.api.problems import responses
 from app.kit.schemas import Page
 from app.organisation import service
-from app.organisation.schemas import PersonCreate, PersonRead, PersonUpdate
+from app.organisation.schemas import (
+    AbsenceCreate,
+    AbsenceRead,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+)
+from app.organisation.service import people
 from app.organisation.vocabulary import PersonKind
 
 router = APIRouter(prefix="/people", tags=["organisation"])
@@ -52,3 +59,22 @@ def update_person(
     session: SessionDep, _: AdminDep, person_id: IdPath, body: PersonUpdate
 ) -> PersonRead:
     return PersonRead.model_validate(service.update_person(session, person_id, body))
+
+
+@router.get(
+    "/{person_id}/absences", summary="The person's recorded absences", responses=responses(404)
+)
+def list_absences(session: SessionDep, _: PrincipalDep, person_id: IdPath) -> list[AbsenceRead]:
+    return [AbsenceRead.model_validate(a) for a in people.list_absences(session, person_id)]
+
+
+@router.post(
+    "/{person_id}/absences",
+    summary="Record an absence: the person's delegations pass to their substitutes meanwhile",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403, 404),
+)
+def record_absence(
+    session: SessionDep, _: AdminDep, person_id: IdPath, body: AbsenceCreate
+) -> AbsenceRead:
+    return AbsenceRead.model_validate(people.record_absence(session, person_id, body))

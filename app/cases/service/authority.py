@@ -2,6 +2,7 @@
 delegation order in force, and turns a refusal into a 403 (or 409 for quorum) with every
 reason in both languages and its legal reference."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -28,8 +29,8 @@ from app.delegation.rules import MatterFacts
 from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
 from app.kit.clock import today
 from app.organisation import repository as org_repo
-from app.organisation.models import Membership
-from app.organisation.vocabulary import MembershipRole
+from app.organisation.models import Membership, Position
+from app.organisation.vocabulary import MembershipRole, PositionRole
 
 SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member)
 CONFLICTS = frozenset({"QUORUM_NOT_MET"})
@@ -103,10 +104,38 @@ def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
             e.delegate,
             e.amount_limit_sek,
             e.report_to_organ,
+            e.substitute,
         )
         for e in order.entries
     )
-    return OrderView(order.version, entries)
+    absent = frozenset(
+        e.code
+        for e in entries
+        if e.substitute is not None and _delegate_absent(session, organ_id, e.delegate, on)
+    )
+    return OrderView(order.version, entries, absent)
+
+
+def _delegate_absent(
+    session: Session, organ_id: int, delegate: Mapping[str, Any], on: date
+) -> bool:
+    """The delegate is recorded absent on ``on``: whoever holds the post or seat (or the named
+    person) has an absence covering the day."""
+    kind = delegate.get("kind")
+    holders: list[int] = []
+    if kind == "person":
+        holders = [delegate["person_id"]]
+    elif kind == "position":
+        unit = org_repo.unit_by_code(session, delegate["unit"])
+        if unit is not None:
+            role = PositionRole(delegate["role"])
+            found = org_repo.holders_on(session, Position, place_id=unit.id, role=role, on=on)
+            holders = [h.person_id for h in found]
+    elif kind == "membership":
+        role_m = MembershipRole(delegate["role"])
+        found = org_repo.holders_on(session, Membership, place_id=organ_id, role=role_m, on=on)
+        holders = [h.person_id for h in found]
+    return bool(holders) and set(holders) <= org_repo.absent_on(session, holders, on)
 
 
 def organ_view(

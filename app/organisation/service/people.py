@@ -5,9 +5,9 @@ from sqlalchemy.orm import Session
 from app.kit.pagination import Slice, Window, cut
 from app.organisation import errors
 from app.organisation import repository as repo
-from app.organisation.models import Person
-from app.organisation.schemas import PersonCreate, PersonUpdate
-from app.organisation.service.common import unique
+from app.organisation.models import Absence, Person
+from app.organisation.schemas import AbsenceCreate, PersonCreate, PersonUpdate
+from app.organisation.service.common import check_period, unique
 from app.organisation.vocabulary import PersonKind
 
 
@@ -59,3 +59,19 @@ def update_person(session: Session, person_id: int, data: PersonUpdate) -> Perso
         if "email" in data.model_fields_set:
             person.email = data.email
     return person
+
+
+def record_absence(session: Session, person_id: int, data: AbsenceCreate) -> Absence:
+    """While it lasts, the person's delegations pass to the substitutes their entries name."""
+    person = get_person(session, person_id)
+    check_period(data.starts_on, data.ends_on)
+    absence = Absence(
+        person_id=person.id, starts_on=data.starts_on, ends_on=data.ends_on, note=data.note
+    )
+    session.add(absence)
+    session.flush()
+    return absence
+
+
+def list_absences(session: Session, person_id: int) -> list[Absence]:
+    return repo.absences(session, get_person(session, person_id).id)
