@@ -145,6 +145,14 @@ class Reason:
     legal_reference: str | None = None
 
 
+RECUSED = Reason(
+    "RECUSED",
+    "You are disqualified (jäv) in this case.",
+    "Du är jävig i detta ärende.",
+    "KL 6:28, 7:4",
+)
+
+
 class Refused(Exception):
     def __init__(self, reasons: list[Reason]) -> None:
         super().__init__("; ".join(r.code for r in reasons))
@@ -393,12 +401,7 @@ def resolve(
     """The authority for ``actor`` to take ``trigger`` on ``case``: the kind asked for, or the
     first of operational and delegated that holds. Refused with every reason otherwise."""
     if actor.recused:
-        _refuse(
-            "RECUSED",
-            "You are disqualified (jäv) in this case.",
-            "Du är jävig i detta ärende.",
-            "KL 6:28, 7:4",
-        )
+        raise Refused([RECUSED])
     if kind == AuthorityKind.organ_decision:
         if organ is None or meeting is None:
             _refuse(
@@ -438,14 +441,7 @@ def available(
     are none, every reason why not. An organ decision is offered to those who record them; its
     quorum is judged when the meeting is named."""
     if actor.recused:
-        return [], [
-            Reason(
-                "RECUSED",
-                "You are disqualified (jäv) in this case.",
-                "Du är jävig i detta ärende.",
-                "KL 6:28, 7:4",
-            )
-        ]
+        return [], [RECUSED]
     kinds: list[AuthorityKind] = []
     reasons: list[Reason] = []
     checks = [

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import Case, CaseEvent
 from app.db import Base, Timestamped
+from app.delegation.rules import MatterFacts
 from app.organisation.models import Organ
 
 
@@ -30,6 +31,16 @@ class MatterType(Timestamped, Base):
     default_route: Mapped[str | None] = mapped_column(String(16))
 
     organ: Mapped[Organ] = relationship(lazy="raise")
+
+    def facts(self) -> MatterFacts:
+        """What the rules and the resolver need to know of the matter type."""
+        return MatterFacts(
+            self.code,
+            self.non_delegable,
+            self.council_reserved,
+            self.procurement,
+            self.appeal_route,
+        )
 
 
 class DelegationOrder(Timestamped, Base):

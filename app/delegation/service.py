@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.cases.service.definitions import current, engine_of
 from app.delegation import repository as repo
 from app.delegation.models import DelegationEntry, DelegationOrder, MatterType
-from app.delegation.rules import EntryFacts, MatterFacts, problems_of
+from app.delegation.rules import EntryFacts, problems_of
 from app.delegation.schemas import (
     Adoption,
     EntryWrite,
@@ -205,12 +205,7 @@ def adopt(session: Session, order_id: int, data: Adoption) -> DelegationOrder:
     """Record the organ's decision; the order applies from ``valid_from`` and the one it
     replaces ends the day before."""
     order = _draft(session, order_id)
-    matters = {
-        m.code: MatterFacts(
-            m.code, m.non_delegable, m.council_reserved, m.procurement, m.appeal_route
-        )
-        for m in repo.matter_types(session, order.organ_id)
-    }
+    matters = {m.code: m.facts() for m in repo.matter_types(session, order.organ_id)}
     actions = frozenset(t.name for t in engine_of(current(session, WORKFLOW)).definition.triggers)
     facts = [
         EntryFacts(

@@ -24,6 +24,41 @@ def to_decision(client, world, case_id):
     world.step(client, case_id, "prioritise", {"period": "2027", "score": 5, "motivation": "m"})
 
 
+def adopt_premises_order(client, world, **entry):
+    """BUN's order: premises matters (lokal) approved by the head of UTB up to 3 MSEK."""
+    client.post(
+        "/api/v1/organs/BUN/matter-types",
+        json={"code": "lokal", "name": "Lokaler"},
+        headers=world.registrar,
+    )
+    order = client.post(
+        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
+    ).json()
+    client.put(
+        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
+        json={
+            "title": "Lokalfrågor",
+            "matter_types": ["lokal"],
+            "actions": ["approve"],
+            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+            "amount_limit_sek": 3_000_000,
+        }
+        | entry,
+        headers=world.registrar,
+    )
+    adopted = client.post(
+        f"/api/v1/delegation-orders/{order['id']}/adopt",
+        json={
+            "decided_on": "2026-01-10",
+            "paragraph": "§ 3",
+            "diary_number": "BUN 2026/1",
+            "valid_from": "2026-01-15",
+        },
+        headers=world.registrar,
+    )
+    assert adopted.status_code == 200, adopted.text
+
+
 def test_a_case_officer_cannot_triage(client, world, session):
     case_id = register(client, world)
     before = events(session, case_id)
@@ -111,36 +146,7 @@ def test_an_employee_cannot_take_an_urgent_decision(client, world):
 
 
 def test_a_delegated_decision_under_an_adopted_order(client, world):
-    client.post(
-        "/api/v1/organs/BUN/matter-types",
-        json={"code": "lokal", "name": "Lokaler"},
-        headers=world.registrar,
-    )
-    order = client.post(
-        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
-    ).json()
-    client.put(
-        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
-        json={
-            "title": "Lokalfrågor",
-            "matter_types": ["lokal"],
-            "actions": ["approve"],
-            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
-            "amount_limit_sek": 3_000_000,
-        },
-        headers=world.registrar,
-    )
-    adopted = client.post(
-        f"/api/v1/delegation-orders/{order['id']}/adopt",
-        json={
-            "decided_on": "2026-01-10",
-            "paragraph": "§ 3",
-            "diary_number": "BUN 2026/1",
-            "valid_from": "2026-01-15",
-        },
-        headers=world.registrar,
-    )
-    assert adopted.status_code == 200, adopted.text
+    adopt_premises_order(client, world)
     case_id = register(client, world, matter_type="lokal")
     to_decision(client, world, case_id)
 
@@ -299,35 +305,8 @@ def test_attendance_names_members_only(client, world):
 
 
 def test_a_substitute_decides_while_the_delegate_is_recorded_absent(client, world):
-    client.post(
-        "/api/v1/organs/BUN/matter-types",
-        json={"code": "lokal", "name": "Lokaler"},
-        headers=world.registrar,
-    )
-    order = client.post(
-        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
-    ).json()
-    client.put(
-        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
-        json={
-            "title": "Lokalfrågor",
-            "matter_types": ["lokal"],
-            "actions": ["approve"],
-            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
-            "substitute": {"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"},
-            "amount_limit_sek": 3_000_000,
-        },
-        headers=world.registrar,
-    )
-    client.post(
-        f"/api/v1/delegation-orders/{order['id']}/adopt",
-        json={
-            "decided_on": "2026-01-10",
-            "paragraph": "§ 3",
-            "diary_number": "BUN 2026/1",
-            "valid_from": "2026-01-15",
-        },
-        headers=world.registrar,
+    adopt_premises_order(
+        client, world, substitute={"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"}
     )
     case_id = register(client, world, matter_type="lokal")
     to_decision(client, world, case_id)

@@ -43,13 +43,7 @@ def matter_of(session: Session, case: Case) -> MatterFacts | None:
     matter = delegation_repo.matter_type(session, case.organ_id, case.matter_type)
     if matter is None:
         return None
-    return MatterFacts(
-        matter.code,
-        matter.non_delegable,
-        matter.council_reserved,
-        matter.procurement,
-        matter.appeal_route,
-    )
+    return matter.facts()
 
 
 def effective_flags(case: Case, matter: MatterFacts | None) -> frozenset[str]:
