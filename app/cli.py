@@ -192,6 +192,10 @@ def apikey_create(
     expires_in: Annotated[
         str | None, typer.Option(help="Lifetime: 90s, 30m, 8h, 7d; default no expiry")
     ] = None,
+    automated_function: Annotated[
+        str | None,
+        typer.Option(help="The automated decision function the key is (KL 6:37), if any"),
+    ] = None,
 ) -> None:
     """Create an API key and print it once; only its hash is stored."""
     engine = _engine(get_settings())
@@ -206,7 +210,13 @@ def apikey_create(
         expires_at = utcnow() + parse_ttl(expires_in) if expires_in else None
         key, plain = create_api_key(
             session,
-            ApiKeyCreate(name=name, scopes=scope, person_id=person_id, expires_at=expires_at),
+            ApiKeyCreate(
+                name=name,
+                scopes=scope,
+                person_id=person_id,
+                expires_at=expires_at,
+                automated_function=automated_function,
+            ),
         )
         key_id = key.id
     console.print(f"API key {key_id} created. It is shown this once; store it now:")

@@ -88,7 +88,7 @@ def test_demo_municipality(database):
             .group_by(DelegationOrder.id, DelegationOrder.status)
             .order_by(DelegationOrder.id)
         ).all()
-    assert [tuple(row) for row in orders] == [("adopted", 14), ("adopted", 11)]
+    assert [tuple(row) for row in orders] == [("adopted", 27), ("adopted", 26)]
 
 
 def test_token_create_mints_a_verifiable_token():
@@ -138,6 +138,23 @@ def test_apikey_create_prints_the_key_once_and_stores_its_hash(database):
         key = session.scalars(select(ApiKey)).one()
         assert key.key_hash == sha256_hex(plain)
         assert key.scopes == ["cases:read", "integration"]
+
+
+def test_apikey_for_an_automated_decision_function(database):
+    invoke("db", "upgrade")
+    invoke(
+        "apikey",
+        "create",
+        "--name",
+        "E-tjänst",
+        "--scope",
+        "cases:write",
+        "--automated-function",
+        "skolskjuts-e-tjanst",
+    )
+    with session_scope(make_sessionmaker(database)) as session:
+        key = session.scalars(select(ApiKey)).one()
+        assert key.automated_function == "skolskjuts-e-tjanst"
 
 
 def test_apikey_for_unknown_person_fails(database):

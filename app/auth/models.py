@@ -19,3 +19,6 @@ class ApiKey(Timestamped, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # The automated decision function (KL 6:37) this key is, if any: it decides only under the
+    # delegation entries that name this function.
+    automated_function: Mapped[str | None] = mapped_column(String(200))

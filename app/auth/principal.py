@@ -36,6 +36,7 @@ class Principal:
     scopes: frozenset[Scope] = frozenset()
     memberships: tuple[MembershipGrant, ...] = field(default=())
     positions: tuple[PositionGrant, ...] = field(default=())
+    automated_function: str | None = None  # a key that is an automated decision function
 
     @property
     def via_api_key(self) -> bool:

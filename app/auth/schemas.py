@@ -14,6 +14,11 @@ class ApiKeyCreate(Input):
     scopes: list[Scope] = Field(min_length=1)
     person_id: Id | None = Field(default=None, description="The owning person, if any")
     expires_at: AwareDatetime | None = Field(default=None, description="With a time zone")
+    automated_function: Name | None = Field(
+        default=None,
+        description="The automated decision function this key is (KL 6:37): it decides under "
+        "the delegation entries naming it, and nothing else",
+    )
 
 
 class ApiKeyRead(Output):
@@ -24,6 +29,7 @@ class ApiKeyRead(Output):
     person_id: int | None
     expires_at: datetime | None
     revoked_at: datetime | None
+    automated_function: str | None
     created_at: datetime
 
 

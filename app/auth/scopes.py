@@ -7,6 +7,7 @@ class Scope(StrEnum):
     admin = "admin"
     cases_read = "cases:read"
     cases_write = "cases:write"
+    cases_confidential = "cases:confidential"
     integration = "integration"
 
 
@@ -14,5 +15,6 @@ SCOPE_LABELS_SV: dict[Scope, str] = {
     Scope.admin: "administration av organisation och nycklar",
     Scope.cases_read: "läsa ärenden",
     Scope.cases_write: "registrera och ändra ärenden",
+    Scope.cases_confidential: "läsa sekretessmarkerade ärenden",
     Scope.integration: "diarieintegration",
 }

@@ -86,6 +86,7 @@ def _authenticate_api_key(session: Session, credential: str) -> Principal:
         person_kind=owner.kind if owner else None,
         api_key_id=key.id,
         scopes=frozenset(Scope(s) for s in key.scopes),
+        automated_function=key.automated_function,
     )
 
 
@@ -109,6 +110,7 @@ def create_api_key(session: Session, data: ApiKeyCreate) -> tuple[ApiKey, str]:
         scopes=sorted({scope.value for scope in data.scopes}),
         person_id=data.person_id,
         expires_at=data.expires_at,
+        automated_function=data.automated_function,
     )
     session.add(key)
     session.flush()

@@ -2,11 +2,13 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from app.cases.models import AssessmentRevision, Case, CaseEvent, WorkflowDefinition
+from app.cases.permissions import Sight
 from app.kit.pagination import Window
+from app.organisation.repository import units_within
 
 # Definitions
 
@@ -47,14 +49,30 @@ def case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> C
     return session.scalars(query).one_or_none()
 
 
+def in_sight(sight: Sight) -> ColumnElement[bool]:
+    """The cases a caller may know exist: ``Sight.sees`` as SQL, so that a list leaves out what
+    the caller may not see before it is cut into pages."""
+    if sight.everything:
+        return true()
+    seen: list[ColumnElement[bool]] = [Case.confidential == false()]
+    if sight.organ_ids:
+        seen.append(Case.organ_id.in_(sight.organ_ids))
+    if sight.unit_ids:
+        seen.append(Case.unit_id.in_(units_within(sight.unit_ids)))
+    if sight.person_id is not None:
+        seen.append(Case.registered_by_person_id == sight.person_id)
+    return or_(*seen)
+
+
 def list_cases(
     session: Session,
     window: Window,
     *,
+    sight: Sight,
     states: Sequence[str] = (),
     organ_id: int | None = None,
 ) -> list[Case]:
-    query = select(Case).options(*CASE_LOADS)
+    query = select(Case).options(*CASE_LOADS).where(in_sight(sight))
     if states:
         query = query.where(Case.state.in_(states))
     if organ_id is not None:
@@ -64,13 +82,13 @@ def list_cases(
     return list(session.scalars(query.order_by(Case.id).limit(window.limit + 1)))
 
 
-def prioritised(session: Session, organ_id: int, period: str) -> list[Case]:
-    """An organ's prioritised cases for a period, in any state: by rank, then by score (highest
-    first), then age. Which states count is the workflow's to say."""
+def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -> list[Case]:
+    """An organ's prioritised cases for a period that the caller may see, in any state: by rank,
+    then by score (highest first), then age. Which states count is the workflow's to say."""
     query = (
         select(Case)
         .options(joinedload(Case.workflow))
-        .where(Case.organ_id == organ_id, Case.priority_period == period)
+        .where(Case.organ_id == organ_id, Case.priority_period == period, in_sight(sight))
         .order_by(
             Case.priority_rank.is_(None),
             Case.priority_rank,

@@ -26,7 +26,12 @@ class CaseCreate(Input):
     estimated_cost_sek: int | None = Field(default=None, ge=0, le=10**13, description="Prislapp")
     flags: list[Flag] = Field(default_factory=list)
     appeal_route: AppealRoute = AppealRoute.judicial_review
-    confidential: bool = False
+    confidential: bool = Field(
+        default=False,
+        description="Sekretessmarkerat: only those with a role on the case's organ or unit, "
+        "registrars, whoever registered it and API keys with the scope cases:confidential "
+        "know it exists; to anyone else it is 404",
+    )
 
 
 class WorkflowRef(Output):

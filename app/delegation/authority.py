@@ -6,20 +6,29 @@ Four kinds of authority:
   KL 5:45, 6:27), recorded by its secretary or a registrar;
 - ``delegated_decision``: a delegate of the order in force decided, for a matter that may be
   delegated (KL 6:37–38, 7:5), within the amount limit;
-- ``urgent_decision``: the chair decided what could not wait (KL 6:39), to be reported;
+- ``urgent_decision``: the chair, or a member the organ appointed in its order, decided what
+  could not wait (KL 6:39), to be reported;
 - ``operational``: preparation or execution by a post in the responsible administration.
+
+A delegation reaches the one who decides in one of four ways: as the entry's delegate, as its
+substitute while the delegate is absent, as the employee the head of administration passed it on
+to (KL 7:6), or as the sub-committee or presidium the entry names, deciding in a meeting.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
-from functools import partial
-from typing import Any, NoReturn
+from functools import cached_property, partial
+from typing import Any
 
-from app.delegation.rules import MatterFacts
+from app.delegation.meetings import COUNCIL, Meeting, OrganView, judge
+from app.delegation.reasons import RECUSED, Reason, Refused, refuse
+from app.delegation.rules import URGENT_DECISIONS, MatterFacts
 from app.organisation.vocabulary import PositionRole, label_sv
+
+__all__ = ["RECUSED", "Meeting", "OrganView", "Reason", "Refused"]
 
 NON_DELEGABLE_FLAGS = frozenset(
     {
@@ -32,7 +41,6 @@ NON_DELEGABLE_FLAGS = frozenset(
     }
 )
 DECISIONS = frozenset({"approve", "reject", "refer_back"})
-URGENT_DECISIONS = frozenset({"approve", "reject"})  # never a referral back: that can wait
 
 
 class AuthorityKind(StrEnum):
@@ -68,18 +76,23 @@ OPERATIONAL_POSTS: dict[str, dict[str, frozenset[str]]] = {
 }
 # Steps that are not decisions of the organ at all: preparation and execution.
 NOT_DECISIONS = frozenset({"submit_assessment", "start_implementation", "complete_implementation"})
+# What a post does whatever the flags say: preparation, execution, and the triage that reads
+# the flags to choose the route.
+OPERATIONAL_ANYWAY = NOT_DECISIONS | {"triage"}
 
 
 @dataclass(frozen=True)
 class CaseView:
     organ: str
     organ_kind: str
-    units: tuple[str, ...]  # the responsible unit, then the units above it
+    units: tuple[str, ...]  # the responsible unit, then those above it (no unit: the top ones)
     matter: MatterFacts | None
     flags: frozenset[str]
     route: str | None
     amount_sek: int | None
     registered_by: int | None
+    council: str | None = None  # the municipality's council, which decides council matters
+    minority_referral_used: bool = False  # KL 5:50: once per matter
 
 
 @dataclass(frozen=True)
@@ -89,17 +102,7 @@ class ActorView:
     seats: frozenset[tuple[str, str]]  # (organ, role)
     posts: frozenset[tuple[str, str]]  # (unit, role)
     recused: bool = False
-
-
-@dataclass(frozen=True)
-class OrganView:
-    """The organ on the meeting day: its seats and who held them, and who is recused."""
-
-    code: str
-    seats: int
-    members: frozenset[int]  # chair, vice chairs and members
-    substitutes: frozenset[int]
-    recused: frozenset[int] = frozenset()
+    function: str | None = None  # the automated decision function the caller is, if any
 
 
 @dataclass(frozen=True)
@@ -111,21 +114,54 @@ class EntryView:
     amount_limit_sek: int | None
     report_to_organ: bool
     substitute: Mapping[str, Any] | None = None
+    urgent: bool = False  # the organ's clause for urgent matters; matter types () cover all
+
+
+@dataclass(frozen=True)
+class SubView:
+    """An entry passed on by the head of administration to one employee (KL 7:6)."""
+
+    id: int
+    entry: str
+    delegate: Mapping[str, Any]
+    granted_by: int
 
 
 @dataclass(frozen=True)
 class OrderView:
     version: int
     entries: tuple[EntryView, ...]
-    absent: frozenset[str] = frozenset()  # points whose delegate is recorded absent today
+    absent: Container[str] = frozenset()  # points whose delegate is recorded absent that day
+    subdelegations: tuple[SubView, ...] = ()  # those in force today
 
+    @cached_property
+    def _index(self) -> dict[tuple[str | None, str], list[EntryView]]:
+        index: dict[tuple[str | None, str], list[EntryView]] = defaultdict(list)
+        for entry in self.entries:
+            for matter in entry.matter_types or (None,):
+                for action in entry.actions:
+                    index[matter, action].append(entry)
+        return index
 
-@dataclass(frozen=True)
-class Meeting:
-    held_on: date
-    paragraph: str
-    present: frozenset[int]
-    substitutes_serving: frozenset[int] = frozenset()
+    def covering(
+        self, matter: str | None, trigger: str, *, urgent: bool = False
+    ) -> list[EntryView]:
+        """The entries for this matter type and step: O(those entries), not O(the order).
+        An urgent clause without matter types covers every matter."""
+        found = self._index.get((matter, trigger), [])
+        if urgent:
+            found = found + self._index.get((None, trigger), [])
+        return [e for e in found if e.urgent == urgent]
+
+    @cached_property
+    def _passed_on(self) -> dict[str, list[SubView]]:
+        passed: dict[str, list[SubView]] = defaultdict(list)
+        for sub in self.subdelegations:
+            passed[sub.entry].append(sub)
+        return passed
+
+    def passed_on(self, entry: str) -> list[SubView]:
+        return self._passed_on.get(entry, [])
 
 
 @dataclass(frozen=True)
@@ -135,32 +171,6 @@ class Grant:
     kind: AuthorityKind
     details: dict[str, Any] = field(default_factory=dict)
     report_to_organ: bool = False
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message_en: str
-    message_sv: str
-    legal_reference: str | None = None
-
-
-RECUSED = Reason(
-    "RECUSED",
-    "You are disqualified (jäv) in this case.",
-    "Du är jävig i detta ärende.",
-    "KL 6:28, 7:4",
-)
-
-
-class Refused(Exception):
-    def __init__(self, reasons: list[Reason]) -> None:
-        super().__init__("; ".join(r.code for r in reasons))
-        self.reasons = reasons
-
-
-def _refuse(code: str, en: str, sv: str, law: str | None = None) -> NoReturn:
-    raise Refused([Reason(code, en, sv, law)])
 
 
 def _sv(posts: frozenset[str]) -> list[str]:
@@ -184,8 +194,16 @@ def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
     if trigger == "withdraw" and proposer:  # the proposer may take their own proposal back
         return Grant(AuthorityKind.operational, {"proposer": True})
     posts = OPERATIONAL_POSTS.get(trigger, {}).get(case.route or "political")
+    barrier = _non_delegable(case)
+    if (
+        case.route == "operational"
+        and barrier is not None
+        and posts is not None
+        and trigger not in OPERATIONAL_ANYWAY
+    ):
+        raise Refused([barrier])  # flagged after triage: the organ takes its decisions
     if posts is None:
-        _refuse(
+        refuse(
             "NOT_OPERATIONAL",
             f"'{trigger}' is a decision on this route, not preparation or execution.",
             f"'{trigger}' är ett beslut i detta spår, inte beredning eller verkställighet.",
@@ -193,7 +211,7 @@ def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
         )
     held = _holds(actor, case.units, posts)
     if held is None:
-        _refuse(
+        refuse(
             "NOT_IN_RESPONSIBLE_UNIT",
             f"'{trigger}' is done by {' or '.join(sorted(posts))} of the responsible unit.",
             f"'{trigger}' görs av {' eller '.join(_sv(posts))} i den ansvariga enheten.",
@@ -220,6 +238,11 @@ def _non_delegable(case: CaseView) -> Reason | None:
     return None
 
 
+COUNCIL_DECIDES = frozenset({"approve", "reject"})  # a committee may still refer back its own
+BODIES = frozenset({"sub_committee", "presidium"})  # delegates that decide in a meeting
+Acting = tuple[EntryView, dict[str, Any]]  # an entry, and what the event says of how it reached
+
+
 def _is_delegate(delegate: Mapping[str, Any], case: CaseView, actor: ActorView) -> bool:
     kind = delegate.get("kind")
     if kind == "position":  # a post decides for its own unit's cases (and those below it)
@@ -229,74 +252,124 @@ def _is_delegate(delegate: Mapping[str, Any], case: CaseView, actor: ActorView) 
         return (case.organ, delegate.get("role")) in actor.seats
     if kind == "person":
         return delegate.get("person_id") == actor.person_id
-    return False  # presidia, sub-committees and automated functions do not act as one person
+    if kind == "automated":
+        return actor.function is not None and delegate.get("function") == actor.function
+    return False  # presidia and sub-committees decide in meetings
 
 
-def delegated(trigger: str, case: CaseView, actor: ActorView, order: OrderView | None) -> Grant:
-    barrier = _non_delegable(case)
-    if barrier is not None:
-        raise Refused([barrier])
-    if order is None:
-        _refuse(
-            "DELEGATION_NOT_IN_FORCE",
-            f"{case.organ} has no delegation order in force.",
-            f"{case.organ} har ingen delegationsordning i kraft.",
+def _acting(
+    entries: list[EntryView], case: CaseView, actor: ActorView, order: OrderView
+) -> list[Acting]:
+    """Every way the actor holds the entries: as the delegate; as the substitute while the
+    delegate is recorded absent; as the employee the head of administration passed the entry
+    on to (KL 7:6). The caller picks the narrowest that holds the case."""
+    standing_in = [e for e in entries if e.substitute and _is_delegate(e.substitute, case, actor)]
+    held: list[Acting] = [
+        *((e, {}) for e in entries if _is_delegate(e.delegate, case, actor)),
+        *(
+            (e, {"substitute_for_absent_delegate": True})
+            for e in standing_in
+            if e.code in order.absent
+        ),
+        *(
+            (e, {"subdelegation": sub.id, "subdelegated_by": sub.granted_by})
+            for e in entries
+            for sub in order.passed_on(e.code)
+            if _is_delegate(sub.delegate, case, actor)
+        ),
+    ]
+    if not held and standing_in:
+        codes = ", ".join(e.code for e in standing_in)
+        refuse(
+            "DELEGATE_NOT_ABSENT",
+            f"You are the substitute under point {codes}, and the delegate is not recorded absent.",
+            f"Du är ersättare enligt punkt {codes}, och delegaten är inte registrerad som "
+            "frånvarande.",
         )
-    matter = case.matter.code if case.matter else None
-    covering = [e for e in order.entries if matter in e.matter_types and trigger in e.actions]
-    if not covering:
-        _refuse(
-            "NOT_DELEGATED",
-            f"{case.organ}'s delegation order does not delegate '{trigger}' for this matter type.",
-            f"{case.organ}:s delegationsordning delegerar inte '{trigger}' för ärendetypen.",
-        )
-    mine = [e for e in covering if _is_delegate(e.delegate, case, actor)]
-    substituting = False
-    if not mine:
-        standing_in = [
-            e for e in covering if e.substitute and _is_delegate(e.substitute, case, actor)
-        ]
-        if standing_in:
-            mine = [e for e in standing_in if e.code in order.absent]
-            substituting = True
-            if not mine:
-                codes = ", ".join(e.code for e in standing_in)
-                _refuse(
-                    "DELEGATE_NOT_ABSENT",
-                    f"You are the substitute under point {codes}, and the delegate is not "
-                    "recorded absent.",
-                    f"Du är ersättare enligt punkt {codes}, och delegaten är inte "
-                    "registrerad som frånvarande.",
-                )
-    if not mine:
-        codes = ", ".join(e.code for e in covering)
-        _refuse(
-            "NOT_DELEGATE",
-            f"The decision is not delegated to you under {case.organ}'s order, point {codes}.",
-            f"Beslutet är inte delegerat till dig enligt {case.organ}:s delegationsordning "
-            f"punkt {codes}.",
-        )
-    if case.amount_sek is None and any(e.amount_limit_sek is not None for e in mine):
-        _refuse(
+    return held
+
+
+def _within_limit(acting: list[Acting], case: CaseView) -> Acting:
+    """The narrowest entry whose amount limit holds the case's cost."""
+    if case.amount_sek is None and any(e.amount_limit_sek is not None for e, _ in acting):
+        refuse(
             "AMOUNT_REQUIRED",
             "The delegation has an amount limit, and the case states no cost (price tag).",
             "Delegationen har en beloppsgräns och ärendet saknar prislapp.",
         )
     amount = case.amount_sek or 0
-    within = [e for e in mine if e.amount_limit_sek is None or amount <= e.amount_limit_sek]
+    within = [a for a in acting if a[0].amount_limit_sek is None or amount <= a[0].amount_limit_sek]
     if not within:
-        limit = max(e.amount_limit_sek or 0 for e in mine)
-        _refuse(
+        limit = max(e.amount_limit_sek or 0 for e, _ in acting)
+        refuse(
             "AMOUNT_OVER_LIMIT",
             f"{amount} SEK is over the delegated limit of {limit} SEK.",
             f"{amount} kr överstiger delegationens gräns på {limit} kr.",
         )
-    entry = min(  # the narrowest point that covers it
-        within, key=lambda e: e.amount_limit_sek if e.amount_limit_sek is not None else math.inf
+    return min(
+        within,
+        key=lambda a: a[0].amount_limit_sek if a[0].amount_limit_sek is not None else math.inf,
     )
-    details: dict[str, Any] = {"order_version": order.version, "entry": entry.code}
-    if substituting:
-        details["substitute_for_absent_delegate"] = True
+
+
+def delegated(
+    trigger: str,
+    case: CaseView,
+    actor: ActorView,
+    order: OrderView | None,
+    body: OrganView | None = None,
+    meeting: Meeting | None = None,
+) -> Grant:
+    """A decision under the order in force: by one delegate, or, with ``body`` and its
+    ``meeting``, by the sub-committee or presidium an entry names."""
+    barrier = _non_delegable(case)
+    if barrier is not None:
+        raise Refused([barrier])
+    if order is None:
+        refuse(
+            "DELEGATION_NOT_IN_FORCE",
+            f"{case.organ} has no delegation order in force.",
+            f"{case.organ} har ingen delegationsordning i kraft.",
+        )
+    matter = case.matter.code if case.matter else None
+    covering = order.covering(matter, trigger)
+    if trigger == "withdraw" and case.route == "operational":  # the deciding delegate (§5)
+        covering += [e for t in URGENT_DECISIONS for e in order.covering(matter, t)]
+        covering = list({e.code: e for e in covering}.values())
+    if not covering:
+        refuse(
+            "NOT_DELEGATED",
+            f"{case.organ}'s delegation order does not delegate '{trigger}' for this matter type.",
+            f"{case.organ}:s delegationsordning delegerar inte '{trigger}' för ärendetypen.",
+        )
+    if body is not None and meeting is None:
+        refuse(
+            "MEETING_REQUIRED",
+            f"{body.code} decides in a meeting: name it.",
+            f"{body.code} beslutar vid sammanträde: ange det.",
+        )
+    if body is not None:
+        acting: list[Acting] = [
+            (e, {})
+            for e in covering
+            if e.delegate.get("kind") in BODIES and e.delegate.get("organ") == body.code
+        ]
+    else:
+        acting = _acting(covering, case, actor, order)
+    if not acting:
+        codes = ", ".join(e.code for e in covering)
+        refuse(
+            "NOT_DELEGATE",
+            f"The decision is not delegated to {body.code if body else 'you'} under "
+            f"{case.organ}'s order, point {codes}.",
+            f"Beslutet är inte delegerat till {body.code if body else 'dig'} enligt "
+            f"{case.organ}:s delegationsordning punkt {codes}.",
+        )
+    entry, how = _within_limit(acting, case)
+    details: dict[str, Any] = {"order_version": order.version, "entry": entry.code, **how}
+    if body is not None and meeting is not None:
+        _require_recorder(body.code, actor)
+        details |= judge(trigger, body, meeting, minority_referral_used=case.minority_referral_used)
     return Grant(AuthorityKind.delegated_decision, details, report_to_organ=entry.report_to_organ)
 
 
@@ -305,8 +378,8 @@ def _council_reserved(case: CaseView) -> bool:
 
 
 def _refuse_council_matter(case: CaseView) -> None:
-    if _council_reserved(case) and case.organ_kind != "council":
-        _refuse(
+    if _council_reserved(case) and case.organ_kind != COUNCIL:
+        refuse(
             "COUNCIL_RESERVED",
             f"Only the council decides this matter; {case.organ} prepares it.",
             f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
@@ -314,77 +387,89 @@ def _refuse_council_matter(case: CaseView) -> None:
         )
 
 
-def urgent(trigger: str, case: CaseView, actor: ActorView) -> Grant:
-    """KL 6:39: a committee's chair decides what cannot wait; the council has no such power,
-    and the council's own matters were never the committee's to decide."""
+ELECTED_SEATS = frozenset({"chair", "vice_chair", "member"})
+
+
+def urgent(trigger: str, case: CaseView, actor: ActorView, order: OrderView | None) -> Grant:
+    """KL 6:39: the chair, or a member the committee appointed, decides what cannot wait, under
+    the order's clause for urgent matters; never the council (which has no such power), never
+    an employee, never a referral back, and never the council's own matters."""
     _refuse_council_matter(case)
-    if (
-        trigger not in URGENT_DECISIONS
-        or case.organ_kind == "council"
-        or (case.organ, "chair") not in actor.seats
-    ):
-        _refuse(
+    elected = any(organ == case.organ and role in ELECTED_SEATS for organ, role in actor.seats)
+    clauses = (
+        order.covering(case.matter.code if case.matter else None, trigger, urgent=True)
+        if order is not None and trigger in URGENT_DECISIONS and case.organ_kind != COUNCIL
+        else []
+    )
+    acting = _acting(clauses, case, actor, order) if order is not None and elected else []
+    if not acting:
+        refuse(
             "URGENT_POWER_NOT_HELD",
-            "Only the organ's chair decides urgent matters on its behalf.",
-            "Endast nämndens ordförande beslutar i brådskande ärenden på nämndens vägnar.",
+            f"{case.organ} has not given you power to decide urgent matters on its behalf.",
+            f"{case.organ} har inte gett dig rätt att besluta i brådskande ärenden på "
+            "nämndens vägnar.",
             "KL 6:39",
         )
-    return Grant(AuthorityKind.urgent_decision, {"organ": case.organ}, report_to_organ=True)
+    assert order is not None
+    entry, how = _within_limit(acting, case)
+    details = {"organ": case.organ, "order_version": order.version, "entry": entry.code, **how}
+    return Grant(AuthorityKind.urgent_decision, details, report_to_organ=True)
 
 
-def is_recorder(case: CaseView, actor: ActorView) -> bool:
+def is_recorder(organ: str, actor: ActorView) -> bool:
     """The organ's secretary, or any registrar, records the organ's decisions."""
-    return (case.organ, "secretary") in actor.seats or any(
+    return (organ, "secretary") in actor.seats or any(
         role == "registrar" for _, role in actor.posts
     )
 
 
+def _require_recorder(organ: str, actor: ActorView) -> None:
+    if not is_recorder(organ, actor):
+        refuse(
+            "NOT_RECORDER",
+            f"{organ}'s decisions are recorded by its secretary or a registrar.",
+            f"{organ}:s beslut registreras av sekreteraren eller en registrator.",
+        )
+
+
 def organ_decision(
-    trigger: str, case: CaseView, actor: ActorView, organ: OrganView, meeting: Meeting
+    trigger: str, case: CaseView, actor: ActorView, body: OrganView, meeting: Meeting
 ) -> Grant:
+    """The organ decided in its meeting; the council decides council matters, once the
+    executive board has had its say (KL 5:26)."""
     if trigger in NOT_DECISIONS:
-        _refuse(
+        refuse(
             "NOT_A_DECISION",
             f"'{trigger}' is preparation or execution, not the organ's.",
             f"'{trigger}' är beredning eller verkställighet.",
         )
-    if trigger in DECISIONS:
+    if body.code != case.organ and not (
+        body.code == case.council and _council_reserved(case) and trigger in DECISIONS
+    ):
+        refuse(
+            "NOT_CASE_ORGAN",
+            f"{body.code} does not decide {case.organ}'s '{trigger}'.",
+            f"{body.code} beslutar inte '{trigger}' i {case.organ}:s ärende.",
+        )
+    if body.kind != COUNCIL and trigger in COUNCIL_DECIDES:
         _refuse_council_matter(case)
-    if not is_recorder(case, actor):
-        _refuse(
-            "NOT_RECORDER",
-            f"{case.organ}'s decisions are recorded by its secretary or a registrar.",
-            f"{case.organ}:s beslut registreras av nämndsekreteraren eller en registrator.",
+    if (
+        body.kind == COUNCIL
+        and trigger in ("approve", "reject")
+        and case.organ_kind != "executive_board"
+        and not meeting.executive_board_statement
+    ):
+        refuse(
+            "NOT_PREPARED",
+            "The council decides once the executive board has had the chance to comment: name "
+            "its statement.",
+            "Fullmäktige beslutar först när kommunstyrelsen fått yttra sig: ange yttrandet.",
+            "KL 5:26",
         )
-    strangers = sorted(
-        (meeting.present - organ.members) | (meeting.substitutes_serving - organ.substitutes)
-    )
-    if strangers:
-        _refuse(
-            "NOT_MEMBER",
-            f"Not members (or substitutes) of {case.organ} on {meeting.held_on}: {strangers}.",
-            f"Inte ledamöter (eller ersättare) i {case.organ} {meeting.held_on}: {strangers}.",
-        )
-    counted = (meeting.present & organ.members) | (meeting.substitutes_serving & organ.substitutes)
-    counted -= organ.recused
-    if len(counted) * 2 <= organ.seats:
-        _refuse(
-            "QUORUM_NOT_MET",
-            f"{len(counted)} of {organ.seats} seats present and not recused; more than half "
-            "is needed.",
-            f"{len(counted)} av {organ.seats} ledamöter närvarande och inte jäviga; mer än "
-            "hälften krävs.",
-            "KL 5:45, 6:27",
-        )
+    _require_recorder(body.code, actor)
     return Grant(
         AuthorityKind.organ_decision,
-        {
-            "organ": case.organ,
-            "held_on": meeting.held_on.isoformat(),
-            "paragraph": meeting.paragraph,
-            "counted": len(counted),
-            "seats": organ.seats,
-        },
+        judge(trigger, body, meeting, minority_referral_used=case.minority_referral_used),
     )
 
 
@@ -399,23 +484,25 @@ def resolve(
     meeting: Meeting | None = None,
 ) -> Grant:
     """The authority for ``actor`` to take ``trigger`` on ``case``: the kind asked for, or the
-    first of operational and delegated that holds. Refused with every reason otherwise."""
+    first of operational and delegated that holds. Refused with every reason otherwise.
+    ``organ`` and ``meeting`` are the deciding body's: the organ (or the council) for an organ
+    decision, the sub-committee or presidium for a delegated one."""
     if actor.recused:
         raise Refused([RECUSED])
     if kind == AuthorityKind.organ_decision:
         if organ is None or meeting is None:
-            _refuse(
+            refuse(
                 "MEETING_REQUIRED",
                 "An organ decision names its meeting.",
                 "Ett nämndbeslut anger sitt sammanträde.",
             )
         return organ_decision(trigger, case, actor, organ, meeting)
     if kind == AuthorityKind.urgent_decision:
-        return urgent(trigger, case, actor)
+        return urgent(trigger, case, actor, order)
     if kind == AuthorityKind.operational:
         return operational(trigger, case, actor)
     if kind == AuthorityKind.delegated_decision:
-        return delegated(trigger, case, actor, order)
+        return delegated(trigger, case, actor, order, organ, meeting)
     # Left to choose: a post's preparation or execution where the step is one, a delegation
     # where the step is a decision; the reasons of each path tried if none holds.
     paths = []
@@ -431,15 +518,27 @@ def resolve(
             return path()
         except Refused as refused:
             reasons += refused.reasons
-    raise Refused(reasons)
+    raise Refused(list(dict.fromkeys(reasons)))  # each reason once, whichever path gave it
+
+
+def _records_for_body(
+    trigger: str, case: CaseView, actor: ActorView, order: OrderView | None
+) -> bool:
+    """A sub-committee or presidium holds the step, and the caller records its decisions."""
+    if order is None or _non_delegable(case) is not None:
+        return False
+    return any(
+        e.delegate.get("kind") in BODIES and is_recorder(str(e.delegate.get("organ")), actor)
+        for e in order.covering(case.matter.code if case.matter else None, trigger)
+    )
 
 
 def available(
     trigger: str, case: CaseView, actor: ActorView, order: OrderView | None
 ) -> tuple[list[AuthorityKind], list[Reason]]:
     """The kinds of authority under which ``actor`` could take ``trigger`` now, and, when there
-    are none, every reason why not. An organ decision is offered to those who record them; its
-    quorum is judged when the meeting is named."""
+    are none, every reason why not. A decision in a meeting is offered to those who record the
+    deciding body's decisions; quorum and votes are judged when the meeting is named."""
     if actor.recused:
         return [], [RECUSED]
     kinds: list[AuthorityKind] = []
@@ -447,7 +546,7 @@ def available(
     checks = [
         (AuthorityKind.operational, partial(operational, trigger, case, actor)),
         (AuthorityKind.delegated_decision, partial(delegated, trigger, case, actor, order)),
-        (AuthorityKind.urgent_decision, partial(urgent, trigger, case, actor)),
+        (AuthorityKind.urgent_decision, partial(urgent, trigger, case, actor, order)),
     ]
     for kind, check in checks:
         try:
@@ -455,8 +554,15 @@ def available(
             kinds.append(kind)
         except Refused as refused:
             reasons += refused.reasons
-    council_matter = _council_reserved(case) and case.organ_kind != "council"
-    organ_may = trigger not in NOT_DECISIONS and not (council_matter and trigger in DECISIONS)
-    if organ_may and is_recorder(case, actor):
-        kinds.append(AuthorityKind.organ_decision)
+    if AuthorityKind.delegated_decision not in kinds and _records_for_body(
+        trigger, case, actor, order
+    ):
+        kinds.append(AuthorityKind.delegated_decision)
+    if trigger not in NOT_DECISIONS:
+        council_matter = _council_reserved(case) and case.organ_kind != COUNCIL
+        deciders = [case.organ] if not council_matter or trigger not in COUNCIL_DECIDES else []
+        if council_matter and trigger in DECISIONS and case.council:
+            deciders.append(case.council)
+        if any(is_recorder(decider, actor) for decider in deciders):
+            kinds.append(AuthorityKind.organ_decision)
     return kinds, ([] if kinds else reasons)

@@ -5,7 +5,7 @@ answerable."""
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import Case, CaseEvent
@@ -84,6 +84,29 @@ class DelegationEntry(Base):
     legal_reference: Mapped[str | None] = mapped_column(String(200))
     report_to_organ: Mapped[bool] = mapped_column(default=True)
     subdelegation_allowed: Mapped[bool] = mapped_column(default=False)
+    # The organ's clause for urgent matters (KL 6:39): its delegate, the chair or a member the
+    # organ appointed, decides what cannot wait, even a matter the organ may not delegate.
+    urgent: Mapped[bool] = mapped_column(default=False)
+
+
+class Subdelegation(Timestamped, Base):
+    """A head of administration passing an entry's power on to one employee (vidaredelegation,
+    KL 7:6): one hop, under the order version it was made in; a newer order ends it, and so
+    does ``valid_to``."""
+
+    __tablename__ = "subdelegations"
+    __table_args__ = (Index("ix_subdelegations_order_id_entry_code", "order_id", "entry_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("delegation_orders.id"))
+    entry_code: Mapped[str] = mapped_column(String(32))
+    delegate: Mapped[dict[str, Any]] = mapped_column(JSON)
+    granted_by_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    order: Mapped[DelegationOrder] = relationship(lazy="raise")
 
 
 class ReportableDecision(Timestamped, Base):

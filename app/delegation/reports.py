@@ -15,12 +15,12 @@ from app.organisation.service.structure import get_organ
 
 
 def record(session: Session, case: Case, event: CaseEvent, grant: Grant) -> None:
-    """Note a decision the organ must be told of, in the transaction that took it."""
+    """Note a decision the organ must be told of, in the transaction that took it; one taken
+    under a subdelegation is listed as such (KL 7:8)."""
     if grant.report_to_organ:
+        kind = "subdelegated_decision" if "subdelegation" in grant.details else grant.kind.value
         session.add(
-            ReportableDecision(
-                event=event, case_id=case.id, organ_id=case.organ_id, kind=grant.kind.value
-            )
+            ReportableDecision(event=event, case_id=case.id, organ_id=case.organ_id, kind=kind)
         )
 
 

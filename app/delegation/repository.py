@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.delegation.models import DelegationOrder, MatterType
+from app.delegation.models import DelegationOrder, MatterType, Subdelegation
 from app.delegation.vocabulary import OrderStatus
 
 ORDER_LOADS = (joinedload(DelegationOrder.organ), selectinload(DelegationOrder.entries))
@@ -68,3 +68,28 @@ def latest_adopted(session: Session, organ_id: int) -> DelegationOrder | None:
         .limit(1)
     )
     return session.scalars(query).one_or_none()
+
+
+def subdelegations_on(session: Session, order_id: int, on: date) -> list[Subdelegation]:
+    """The order's entries passed on (KL 7:6) and in force on ``on``."""
+    query = (
+        select(Subdelegation)
+        .where(
+            Subdelegation.order_id == order_id,
+            Subdelegation.valid_from <= on,
+            or_(Subdelegation.valid_to.is_(None), Subdelegation.valid_to >= on),
+        )
+        .order_by(Subdelegation.id)
+    )
+    return list(session.scalars(query))
+
+
+def subdelegations(session: Session, order_id: int) -> list[Subdelegation]:
+    query = (
+        select(Subdelegation).where(Subdelegation.order_id == order_id).order_by(Subdelegation.id)
+    )
+    return list(session.scalars(query))
+
+
+def subdelegation_by_id(session: Session, sub_id: int) -> Subdelegation | None:
+    return session.get(Subdelegation, sub_id)

@@ -1,11 +1,14 @@
 """What makes a delegation order lawful, as pure functions over plain data (KL 5:1–2, 6:37–38,
 7:5): checked when an order is adopted, every problem reported with the entry it belongs to."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from app.delegation.vocabulary import SINGLE_HOLDER_POSITIONS, SINGLE_HOLDER_SEATS, DelegateKind
+
+URGENT_DECISIONS = frozenset({"approve", "reject"})  # never a referral back: that can wait
+URGENT_DELEGATES = frozenset({DelegateKind.membership, DelegateKind.person})
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class EntryFacts:
     substitute: Mapping[str, Any] | None
     amount_limit_sek: int | None
     subdelegation_allowed: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def _entry_problems(
                 f"'{code}' is reserved to the council (KL 5:1–2).",
                 f"'{code}' är förbehållen fullmäktige (KL 5:1–2).",
             )
-        elif matter.non_delegable:
+        elif matter.non_delegable and not entry.urgent:  # KL 6:39 reaches these too
             yield problem(
                 "NON_DELEGABLE",
                 f"'{code}' cannot be delegated (KL 6:38).",
@@ -104,6 +108,8 @@ def _entry_problems(
             "only a head of administration may pass a delegation on (KL 7:6).",
             "endast en förvaltningschef får vidaredelegera (KL 7:6).",
         )
+    if entry.urgent:
+        yield from _urgent_problems(entry, problem)
     for role, delegate in (("delegate", entry.delegate), ("substitute", entry.substitute)):
         if delegate is not None and _group(delegate):
             yield problem(
@@ -116,27 +122,70 @@ def _entry_problems(
             )
 
 
+def _urgent_problems(
+    entry: EntryFacts, problem: Callable[[str, str, str], EntryProblem]
+) -> Iterable[EntryProblem]:
+    """KL 6:39: the chair or another member the organ appointed decides urgent matters; an
+    employee never (whether a named person has a seat is checked against the organisation)."""
+    for delegate in filter(None, (entry.delegate, entry.substitute)):
+        if delegate.get("kind") not in URGENT_DELEGATES or delegate.get("role") in (
+            "secretary",
+            "substitute",
+        ):
+            yield problem(
+                "URGENT_DELEGATE_NOT_MEMBER",
+                "urgent matters are decided by the chair or another member of the organ (KL 6:39).",
+                "brådskande ärenden avgörs av ordföranden eller en annan ledamot (KL 6:39).",
+            )
+    extra = sorted(set(entry.actions) - URGENT_DECISIONS)
+    if extra:
+        yield problem(
+            "URGENT_ACTION_NOT_ALLOWED",
+            f"an urgent decision approves or rejects; not {', '.join(extra)}.",
+            f"ett brådskande beslut bifaller eller avslår; inte {', '.join(extra)}.",
+        )
+
+
 def problems_of(
-    entries: Iterable[EntryFacts], matters: Mapping[str, MatterFacts], actions: frozenset[str]
+    entries: Iterable[EntryFacts],
+    matters: Mapping[str, MatterFacts],
+    actions: frozenset[str],
+    above: Mapping[str, frozenset[str]] | None = None,
 ) -> list[EntryProblem]:
     """Every problem of every entry, then the ambiguities between entries: the same matter type,
     action and amount limit given to different delegates for the same cases. A post in a unit
-    decides for that unit's cases, so posts in different units do not compete."""
+    decides for the cases of that unit and the units below it (``above`` maps a unit to the
+    units over it), so posts in separate branches do not compete, and posts in nested units
+    do."""
+    above = above or {}
+
+    def overlap(one: str | None, other: str | None) -> bool:
+        return (
+            one is None
+            or other is None
+            or one == other
+            or one in above.get(other, frozenset())
+            or other in above.get(one, frozenset())
+        )
+
     entries = list(entries)
     found = [p for entry in entries for p in _entry_problems(entry, matters, actions)]
-    seen: dict[tuple[str, str, int | None], list[tuple[EntryFacts, Any]]] = {}
+    seen: dict[tuple[str, str, int | None, bool], list[tuple[EntryFacts, Any]]] = {}
     for entry in entries:
+        if entry.urgent:  # each clause is its own power: the chair's, an appointed member's
+            continue
         kind = entry.delegate.get("kind")
         scope = entry.delegate.get("unit") if kind == "position" else None
         clashes: set[str] = set()
         for matter in entry.matter_types:
             for action in entry.actions:
-                band = seen.setdefault((matter, action, entry.amount_limit_sek), [])
+                key = (matter, action, entry.amount_limit_sek, entry.urgent)
+                band = seen.setdefault(key, [])
                 clashes |= {
                     other.code
                     for other, other_scope in band
                     if _delegate_key(other.delegate) != _delegate_key(entry.delegate)
-                    and (scope is None or other_scope is None or scope == other_scope)
+                    and overlap(scope, other_scope)
                 }
                 band.append((entry, scope))
         found += [

@@ -11,6 +11,7 @@ from app.delegation.models import (
     DelegationOrder,
     MatterType,
     ReportableDecision,
+    Subdelegation,
 )
 from app.delegation.vocabulary import DelegateKind
 from app.kit.schemas import Code, Id, Input, Name, Output, Patch
@@ -105,7 +106,9 @@ class Delegate(Input):
 
 class EntryWrite(Input):
     title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    matter_types: list[MatterCode] = Field(min_length=1, max_length=200)
+    matter_types: list[MatterCode] = Field(
+        max_length=200, description="At least one; an urgent-matters clause may leave it empty: all"
+    )
     actions: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         min_length=1, max_length=50, description="Workflow triggers, e.g. approve, reject"
     )
@@ -118,6 +121,17 @@ class EntryWrite(Input):
     legal_reference: str | None = Field(default=None, max_length=200, description="Lagrum")
     report_to_organ: bool = Field(default=True, description="Anmäls till nämnden")
     subdelegation_allowed: bool = Field(default=False, description="Vidaredelegation (KL 7:6)")
+    urgent: bool = Field(
+        default=False,
+        description="The clause for urgent matters (KL 6:39): the chair, or a member the organ "
+        "appointed, decides what cannot wait",
+    )
+
+    @model_validator(mode="after")
+    def _matter_types_unless_urgent(self) -> "EntryWrite":
+        if not self.matter_types and not self.urgent:
+            raise ValueError("an entry names the matter types it covers")
+        return self
 
 
 class EntryRead(Output):
@@ -132,6 +146,7 @@ class EntryRead(Output):
     legal_reference: str | None
     report_to_organ: bool
     subdelegation_allowed: bool
+    urgent: bool
 
     @classmethod
     def of(cls, entry: DelegationEntry) -> "EntryRead":
@@ -215,3 +230,34 @@ class ReportableRead(Output):
             reported_on=row.reported_on,
             report_paragraph=row.report_paragraph,
         )
+
+
+class SubdelegationCreate(Input):
+    """The head of administration passes the entry on to one employee: a single-holder post in
+    the administration, or one named employee (KL 7:6)."""
+
+    delegate: Delegate
+    valid_from: date | None = Field(default=None, description="Left out: today")
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class SubdelegationEnd(Input):
+    valid_to: date | None = Field(
+        default=None, description="The last day it applies, today or later; left out: at once"
+    )
+
+
+class SubdelegationRead(Output):
+    id: int
+    order_id: int
+    entry_code: str
+    delegate: dict[str, Any]
+    granted_by_person_id: int
+    valid_from: date
+    valid_to: date | None
+    note: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Subdelegation) -> "SubdelegationRead":
+        return cls.model_validate(row)

@@ -157,25 +157,20 @@ def delete_entry(session: Session, order_id: int, code: str) -> DelegationOrder:
     return order
 
 
-def _may_be_named(session: Session, organ: Organ, person_id: int) -> bool:
-    """KL 6:37, 7:5: one employee, or one member or substitute of the organ itself."""
+ELECTED = (MembershipRole.member, MembershipRole.chair, MembershipRole.vice_chair)
+
+
+def _may_be_named(session: Session, organ: Organ, person_id: int, *, urgent: bool) -> bool:
+    """KL 6:37, 7:5: one employee, or one member or substitute of the organ itself; for urgent
+    matters (KL 6:39) a member only."""
     person = org_repo.person_by_id(session, person_id)
     if person is None:
         return False
     if person.kind == PersonKind.employee:
-        return True
+        return not urgent
     seats = org_repo.holders_on(session, Membership, place_id=organ.id, role=None, on=today())
-    return any(
-        h.person_id == person_id
-        and h.role
-        in (
-            MembershipRole.member,
-            MembershipRole.substitute,
-            MembershipRole.chair,
-            MembershipRole.vice_chair,
-        )
-        for h in seats
-    )
+    allowed = ELECTED if urgent else (*ELECTED, MembershipRole.substitute)
+    return any(h.person_id == person_id and h.role in allowed for h in seats)
 
 
 def _reference_problems(session: Session, organ: Organ, entry: DelegationEntry) -> list[str]:
@@ -193,11 +188,11 @@ def _reference_problems(session: Session, organ: Organ, entry: DelegationEntry) 
             body = org_repo.organ_by_code(session, delegate["organ"])
             if body is None or body.parent_id != organ.id or body.kind != OrganKind(kind):
                 missing.append(f"{kind} {delegate['organ']} of {organ.code}")
-        if kind == DelegateKind.person and not _may_be_named(session, organ, delegate["person_id"]):
-            missing.append(
-                f"employee, or member or substitute of {organ.code}, with id "
-                f"{delegate['person_id']}"
-            )
+        if kind == DelegateKind.person and not _may_be_named(
+            session, organ, delegate["person_id"], urgent=entry.urgent
+        ):
+            who = "member" if entry.urgent else "employee, or member or substitute"
+            missing.append(f"{who} of {organ.code} with id {delegate['person_id']}")
     return missing
 
 
@@ -216,12 +211,19 @@ def adopt(session: Session, order_id: int, data: Adoption) -> DelegationOrder:
             e.substitute,
             e.amount_limit_sek,
             e.subdelegation_allowed,
+            e.urgent,
         )
         for e in order.entries
     ]
+    posted = {e.delegate["unit"] for e in order.entries if e.delegate.get("kind") == "position"}
+    above = {
+        unit.code: frozenset(org_repo.unit_chain(session, unit.id)[1:])
+        for code in sorted(posted)
+        if (unit := org_repo.unit_by_code(session, code)) is not None
+    }
     problems = [
         {"entry": p.entry, "code": p.code, "message": p.message_en, "message_sv": p.message_sv}
-        for p in problems_of(facts, matters, actions)
+        for p in problems_of(facts, matters, actions, above)
     ] + [
         {
             "entry": e.code,
@@ -246,6 +248,7 @@ def adopt(session: Session, order_id: int, data: Adoption) -> DelegationOrder:
             code="VALID_FROM_TOO_EARLY",
             field="valid_from",
         )
+    org_repo.lock_place(session, Organ, order.organ_id)  # one adoption per organ at a time
     previous = repo.latest_adopted(session, order.organ_id)
     if previous is not None:
         assert previous.valid_from is not None

@@ -1,186 +1,112 @@
-"""Exempelkommun's matter types and delegation orders for BUN and SN, adopted for the term of
-office: economy with amount limits, staff, procurement and operations, each to one delegate,
-with the KL 6:38 and 5:1 matters registered as what may not be delegated."""
+"""Writes Exempelkommun's matter types and the delegation orders of BUN and SN (the tables in
+``orders``) through the delegation service, and adopts them for the term of office: adoption
+checks every point against the law, so a demo that loads is a lawful order."""
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from app.delegation import service
 from app.delegation.schemas import Adoption, Delegate, EntryWrite, MatterTypeCreate, OrderCreate
-
-DECISIONS = ["approve", "reject"]
-
-# (code, name, non_delegable, council_reserved, procurement, appeal route)
-MATTERS = [
-    ("mal", "Mål, inriktning, omfattning och kvalitet", True, False, False, "judicial_review"),
-    (
-        "yttrande-kf",
-        "Yttranden och framställningar till fullmäktige",
-        True,
-        False,
-        False,
-        "judicial_review",
-    ),
-    (
-        "medborgarforslag",
-        "Medborgarförslag överlämnade av fullmäktige",
-        True,
-        False,
-        False,
-        "judicial_review",
-    ),
-    ("budget", "Budget och skatt", False, True, False, "judicial_review"),
-    ("ekonomi", "Ekonomi och inköp", False, False, False, "judicial_review"),
-    ("upphandling", "Upphandling", False, False, True, "judicial_review"),
-    ("anstallning", "Anställning och personal", False, False, False, "not_appealable"),
-    ("lokal", "Lokaler och hyresavtal", False, False, False, "judicial_review"),
-    ("verksamhet", "Verksamhetens utveckling", False, False, False, "judicial_review"),
-    ("myndighet", "Myndighetsutövning mot enskilda", False, False, False, "administrative_appeal"),
-]
+from app.delegation.vocabulary import DelegateKind
+from app.demo import municipality as plan
+from app.demo.orders import ORDERS, OrderPlan, Point, Who
+from app.organisation.vocabulary import MembershipRole, OrganKind, PositionRole
 
 
-def _position(role: str, unit: str) -> Delegate:
-    return Delegate(kind="position", role=role, unit=unit)
+def _delegate(who: Who, order: OrderPlan, unit: str | None, vice_chair: int) -> Delegate:
+    if who == "head":
+        return Delegate(
+            kind=DelegateKind.position,
+            role=PositionRole.head_of_administration,
+            unit=order.administration,
+        )
+    if who == "manager":
+        return Delegate(kind=DelegateKind.position, role=PositionRole.unit_manager, unit=unit)
+    if who == "chair":
+        return Delegate(kind=DelegateKind.membership, role=MembershipRole.chair)
+    if who == "first_vice_chair":
+        return Delegate(kind=DelegateKind.person, person_id=vice_chair)
+    presidium = next(
+        o.code for o in plan.ORGANS if o.parent == order.organ and o.kind == OrganKind.presidium
+    )
+    return Delegate(kind=DelegateKind.presidium, organ=presidium)
 
 
-def _entries(admin: str, units: list[str]) -> list[tuple[str, EntryWrite]]:
-    """About twenty points: per sub-unit, its manager decides small purchases and staff; the
-    head of administration larger ones, procurement, premises and operations; the chair signs
-    for the organ on routine matters of development."""
-    head = _position("head_of_administration", admin)
-    entries: list[tuple[str, EntryWrite]] = []
-    for n, unit in enumerate(units, start=1):
-        manager = _position("unit_manager", unit)
-        entries += [
-            (
-                f"1.{n}",
-                EntryWrite(
-                    title=f"Inköp inom {unit} upp till 100 000 kr",
-                    matter_types=["ekonomi"],
-                    actions=DECISIONS,
-                    delegate=manager,
-                    substitute=head,
-                    amount_limit_sek=100_000,
-                    legal_reference="KL 6:37, 7:5",
-                ),
-            ),
-            (
-                f"2.{n}",
-                EntryWrite(
-                    title=f"Anställning inom {unit}",
-                    matter_types=["anstallning"],
-                    actions=DECISIONS,
-                    delegate=manager,
-                    substitute=head,
-                    report_to_organ=False,
-                    legal_reference="KL 7:5",
-                ),
-            ),
-            (
-                f"5.{n}",
-                EntryWrite(
-                    title=f"Beslut i enskilda ärenden inom {unit}",
-                    matter_types=["myndighet"],
-                    actions=DECISIONS,
-                    delegate=manager,
-                    legal_reference="SL 10 kap. 32 §, SoL 4 kap. 1 §",
-                ),
-            ),
+def _units(point: Point, order: OrderPlan) -> list[plan.UnitSpec | None]:
+    """The units a point is written out for: a manager's point without a unit of its own is
+    repeated for each unit of the administration; any other point is written once."""
+    if point.delegate != "manager":
+        return [None]
+    if point.unit:
+        return [u for u in plan.UNITS if u.code == point.unit]
+    return [u for u in plan.UNITS if u.parent == order.administration]
+
+
+def _entry(
+    point: Point, order: OrderPlan, unit: plan.UnitSpec | None, vice_chair: int
+) -> EntryWrite:
+    code = unit.code if unit else None
+    return EntryWrite(
+        title=point.title.format(unit=unit.name if unit else ""),
+        matter_types=list(point.matters),
+        actions=list(point.actions),
+        delegate=_delegate(point.delegate, order, code, vice_chair),
+        substitute=(
+            _delegate(point.substitute, order, code, vice_chair) if point.substitute else None
+        ),
+        amount_limit_sek=point.amount,
+        conditions=point.conditions,
+        legal_reference=point.law,
+        report_to_organ=point.reported,
+        subdelegation_allowed=point.subdelegation,
+        urgent=point.urgent,
+    )
+
+
+def entries(order: OrderPlan, vice_chair: int) -> list[tuple[str, EntryWrite]]:
+    """The order's points, numbered by section: "2.3" is the third point of section 2."""
+    written: list[tuple[str, EntryWrite]] = []
+    for number, section in enumerate(order.sections, start=1):
+        rows = [(point, unit) for point in section for unit in _units(point, order)]
+        written += [
+            (f"{number}.{n}", _entry(point, order, unit, vice_chair))
+            for n, (point, unit) in enumerate(rows, start=1)
         ]
-    entries += [
-        (
-            "1.9",
-            EntryWrite(
-                title="Inköp upp till 1 000 000 kr",
-                matter_types=["ekonomi"],
-                actions=DECISIONS,
-                delegate=head,
-                amount_limit_sek=1_000_000,
-                subdelegation_allowed=True,
-                legal_reference="KL 7:5–6",
-            ),
-        ),
-        (
-            "3.1",
-            EntryWrite(
-                title="Upphandling upp till 2 000 000 kr",
-                matter_types=["upphandling"],
-                actions=DECISIONS,
-                delegate=head,
-                amount_limit_sek=2_000_000,
-                legal_reference="LOU 2016:1145",
-            ),
-        ),
-        (
-            "4.1",
-            EntryWrite(
-                title="Hyresavtal upp till 3 år",
-                matter_types=["lokal"],
-                actions=DECISIONS,
-                delegate=head,
-                amount_limit_sek=3_000_000,
-                conditions="Avtalstid högst tre år.",
-            ),
-        ),
-        (
-            "6.1",
-            EntryWrite(
-                title="Utvecklingsåtgärder inom budget",
-                matter_types=["verksamhet"],
-                actions=[*DECISIONS, "refer_back"],
-                delegate=head,
-                amount_limit_sek=500_000,
-            ),
-        ),
-        (
-            "6.2",
-            EntryWrite(
-                title="Utvecklingsåtgärder över 500 000 kr",
-                matter_types=["verksamhet"],
-                actions=DECISIONS,
-                delegate=Delegate(kind="membership", role="chair"),
-                amount_limit_sek=1_500_000,
-                legal_reference="KL 6:37",
-            ),
-        ),
-    ]
-    return entries
+    return written
 
 
-ORDERS = {
-    "BUN": ("UTB", ["UTB-GRU", "UTB-FSK", "UTB-GYM"]),
-    "SN": ("SOC", ["SOC-IFO", "SOC-ALD"]),
-}
-
-
-def load_delegation(session: Session, valid_from: date) -> None:
-    for organ, (admin, units) in ORDERS.items():
-        for code, name, non_delegable, reserved, procurement, route in MATTERS:
+def load_delegation(session: Session, valid_from: date, vice_chairs: Mapping[str, int]) -> None:
+    """Each committee's matter types, then its order, adopted from ``valid_from``.
+    ``vice_chairs`` is the person id of each organ's first vice chair, named as the chair's
+    substitute."""
+    for order in ORDERS:
+        for matter in order.matters:
             service.create_matter_type(
                 session,
-                organ,
+                order.organ,
                 MatterTypeCreate(
-                    code=code,
-                    name=name,
-                    non_delegable=non_delegable,
-                    council_reserved=reserved,
-                    procurement=procurement,
-                    appeal_route=route,
+                    code=matter.code,
+                    name=matter.name,
+                    non_delegable=matter.non_delegable,
+                    council_reserved=matter.council_reserved,
+                    procurement=matter.procurement,
+                    appeal_route=matter.appeal_route,
                 ),
             )
-        order = service.create_order(
-            session, organ, OrderCreate(title=f"{organ}:s delegationsordning")
+        draft = service.create_order(
+            session, order.organ, OrderCreate(title=f"{order.organ}:s delegationsordning")
         )
-        for code, entry in _entries(admin, units):
-            service.put_entry(session, order.id, code, entry)
+        for code, entry in entries(order, vice_chairs[order.organ]):
+            service.put_entry(session, draft.id, code, entry)
         service.adopt(
             session,
-            order.id,
+            draft.id,
             Adoption(
                 decided_on=valid_from.replace(day=1) if valid_from.day > 1 else valid_from,
                 paragraph="§ 5",
-                diary_number=f"{organ} {valid_from.year}/1",
+                diary_number=f"{order.organ} {valid_from.year}/1",
                 valid_from=valid_from,
             ),
         )

@@ -103,7 +103,8 @@ def load_demo(session: Session, valid_from: date = TERM_START) -> DemoCast:
                 valid_from=valid_from,
             ),
         )
-    load_delegation(session, valid_from)
+    first_vice_chairs = {r.organ: elected[r.vice_chairs[0]].id for r in plan.ROSTERS}
+    load_delegation(session, valid_from, first_vice_chairs)
     load_cases(session, _cast(session, employees))
     return demo_cast()
 

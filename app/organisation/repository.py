@@ -1,7 +1,7 @@
 """Every query of the organisation domain. Relationships are ``lazy="raise"``, so each query here
 says exactly what it loads."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, NamedTuple, cast
 
@@ -19,7 +19,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.kit.pagination import Window
 from app.organisation.models import (
@@ -147,6 +147,14 @@ def unit_ancestor_ids(session: Session, unit_id: int) -> list[int]:
         chain.append(current)
         current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
     return chain
+
+
+def units_within(unit_ids: Collection[int]) -> Select[tuple[int]]:
+    """The ids of these units and of every unit beneath them, as a subquery (the mirror of
+    ``unit_ancestor_ids``). ``UNION`` rather than ``UNION ALL`` ends the walk on a cycle."""
+    tree = select(Unit.id).where(Unit.id.in_(unit_ids)).cte("units_within", recursive=True)
+    tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
 
 
 # People
@@ -329,3 +337,42 @@ def absent_on(session: Session, person_ids: Sequence[int], on: date) -> set[int]
 def absences(session: Session, person_id: int) -> list[Absence]:
     query = select(Absence).where(Absence.person_id == person_id).order_by(Absence.starts_on)
     return list(session.scalars(query))
+
+
+def council(session: Session) -> Organ | None:
+    """The municipality's council (kommunfullmäktige), which decides council matters."""
+    query = select(Organ).where(Organ.kind == OrganKind.council).order_by(Organ.id).limit(1)
+    return session.scalars(query).one_or_none()
+
+
+MAX_DEPTH = 50  # deeper than any administration; ends the walk on a cycle
+
+
+def unit_chain(session: Session, unit_id: int) -> list[str]:
+    """The unit's code, then the codes of the units above it, nearest first: one query (a
+    recursive walk up, bounded so that a cycle cannot run away)."""
+    chain = (
+        select(Unit.parent_id, Unit.code, literal(0).label("depth"))
+        .where(Unit.id == unit_id)
+        .cte("chain", recursive=True)
+    )
+    above = aliased(Unit)
+    chain = chain.union_all(
+        select(above.parent_id, above.code, chain.c.depth + 1)
+        .join(chain, above.id == chain.c.parent_id)
+        .where(chain.c.depth < MAX_DEPTH)
+    )
+    return list(session.scalars(select(chain.c.code).order_by(chain.c.depth)))
+
+
+def administration_of(session: Session, organ_id: int) -> list[str]:
+    """The units at the top of the organ's administration: those serving it whose parent does
+    not (for a case not yet given a unit, their heads are the responsible posts)."""
+    rows = session.execute(
+        select(Unit.id, Unit.parent_id, Unit.code)
+        .join(unit_organs, unit_organs.c.unit_id == Unit.id)
+        .where(unit_organs.c.organ_id == organ_id)
+        .order_by(Unit.code)
+    ).all()
+    serving = {row.id for row in rows}
+    return [row.code for row in rows if row.parent_id not in serving]

@@ -66,14 +66,47 @@ class Prioritise(Payload):
         return self
 
 
-class Approve(Payload):
+class PartyCommunication(Payload):
+    """The party was told of the material and given time to answer (kommunicering, FL 25)."""
+
+    communicated_on: date
+    party: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    answer_by: date | None = None
+
+
+class Decision(Payload):
+    """What a decision in a matter appealed by administrative appeal must show (FL 25, 32):
+    the party's communication or why none was needed, and the reasons."""
+
+    communication: PartyCommunication | None = None
+    communication_not_needed: Text | None = Field(
+        default=None, description="Why the party was not communicated with (FL 25 exceptions)"
+    )
+
+    @model_validator(mode="after")
+    def _communicated_or_why_not(self) -> "Decision":
+        if self.communication is not None and self.communication_not_needed is not None:
+            raise ValueError("either the party was communicated with, or it was not needed")
+        return self
+
+
+class Approve(Decision):
     decision_text: Text
     decided_on: date
+    reasons: Text | None = Field(
+        default=None, description="The provisions applied and the decisive circumstances (FL 32)"
+    )
+
+    @model_validator(mode="after")
+    def _communicated_before(self) -> "Approve":
+        if self.communication and self.communication.communicated_on > self.decided_on:
+            raise ValueError("the party is communicated with before the decision")
+        return self
 
 
-class Reject(Payload):
+class Reject(Decision):
     decision_text: Text
-    motivation: Text
+    motivation: Text = Field(description="The reasons (FL 32)")
 
 
 class ReferBack(Payload):

@@ -24,8 +24,19 @@ def to_decision(client, world, case_id):
     world.step(client, case_id, "prioritise", {"period": "2027", "score": 5, "motivation": "m"})
 
 
+URGENT_CLAUSE = {
+    "title": "Brådskande ärenden",
+    "matter_types": [],
+    "actions": ["approve", "reject"],
+    "delegate": {"kind": "membership", "role": "chair"},
+    "urgent": True,
+    "legal_reference": "KL 6:39",
+}
+
+
 def adopt_premises_order(client, world, **entry):
-    """BUN's order: premises matters (lokal) approved by the head of UTB up to 3 MSEK."""
+    """BUN's order: premises matters (lokal) approved by the head of UTB up to 3 MSEK, and the
+    chair's clause for urgent matters."""
     client.post(
         "/api/v1/organs/BUN/matter-types",
         json={"code": "lokal", "name": "Lokaler"},
@@ -44,6 +55,11 @@ def adopt_premises_order(client, world, **entry):
             "amount_limit_sek": 3_000_000,
         }
         | entry,
+        headers=world.registrar,
+    )
+    client.put(
+        f"/api/v1/delegation-orders/{order['id']}/entries/1.1",
+        json=URGENT_CLAUSE,
         headers=world.registrar,
     )
     adopted = client.post(
@@ -107,6 +123,8 @@ def test_the_event_records_the_meeting(client, world):
         "organ": "BUN",
         "held_on": "2026-11-20",
         "paragraph": "§ 101",
+        "present": sorted(world.members[:6]),
+        "substitutes_serving": [],
         "counted": 6,
         "seats": 11,
         "report_to_organ": False,
@@ -114,6 +132,7 @@ def test_the_event_records_the_meeting(client, world):
 
 
 def test_the_chair_decides_an_urgent_matter_and_it_is_to_be_reported(client, world):
+    adopt_premises_order(client, world)
     case_id = register(client, world)
     to_decision(client, world, case_id)
     response = world.step(
@@ -185,6 +204,7 @@ def test_options_tell_each_caller_what_they_may_do(client, world):
 
 
 def test_urgent_decisions_are_listed_until_a_meeting_takes_note(client, world, session):
+    adopt_premises_order(client, world)
     case_id = register(client, world)
     to_decision(client, world, case_id)
     world.step(

@@ -1,6 +1,7 @@
 """Who may take which step: the authority resolver as pure functions, table-driven over actors
 and triggers, and one named test per rule of KL."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -55,6 +56,16 @@ ORDER = OrderView(
             {"kind": "membership", "role": "chair"},
             None,
             False,
+        ),
+        EntryView(  # the clause for urgent matters: every matter type
+            "1.1",
+            (),
+            ("approve", "reject"),
+            {"kind": "membership", "role": "chair"},
+            None,
+            True,
+            substitute={"kind": "membership", "role": "vice_chair"},
+            urgent=True,
         ),
     ),
 )
@@ -164,14 +175,16 @@ def test_not_the_delegate_names_the_points():
 
 
 def test_employee_cannot_take_urgent_decision():
-    assert refusal("approve", ACTORS["head"], kind=AuthorityKind.urgent_decision) == [
+    assert refusal("approve", ACTORS["head"], kind=AuthorityKind.urgent_decision, order=ORDER) == [
         "URGENT_POWER_NOT_HELD"
     ]
 
 
 def test_chair_takes_an_urgent_decision_even_on_a_non_delegable_matter():
     flagged = CaseView(**{**CASE.__dict__, "flags": frozenset({"goals_direction_scope_quality"})})
-    grant = resolve("approve", flagged, ACTORS["chair"], kind=AuthorityKind.urgent_decision)
+    grant = resolve(
+        "approve", flagged, ACTORS["chair"], kind=AuthorityKind.urgent_decision, order=ORDER
+    )
     assert grant.kind == AuthorityKind.urgent_decision
     assert grant.report_to_organ
 
@@ -277,7 +290,7 @@ DECISION_MATRIX = {
     "registrar": (NOT_DEL, U, "ok"),
     "secretary": (NOT_DEL, U, "ok"),
     "chair": (NOT_DEL, "ok", R),
-    "vice_chair": (NOT_DEL, U, R),
+    "vice_chair": (NOT_DEL, "DELEGATE_NOT_ABSENT", R),
     "member": (NOT_DEL, U, R),
     "substitute": (NOT_DEL, U, R),
     "head": ("ok", U, R),
@@ -301,7 +314,10 @@ DECISION_CELLS = [
 def test_decision_matrix(name, kind, expected):
     quorate = meeting(range(100, 108))
     try:
-        resolve("approve", CASE, ACTORS[name], kind=kind, order=ORDER, organ=BUN, meeting=quorate)
+        in_meeting = (
+            {"organ": BUN, "meeting": quorate} if kind == AuthorityKind.organ_decision else {}
+        )
+        resolve("approve", CASE, ACTORS[name], kind=kind, order=ORDER, **in_meeting)
         outcome = "ok"
     except Refused as refused:
         outcome = ",".join(reason.code for reason in refused.reasons)
@@ -320,14 +336,19 @@ def test_a_committee_cannot_decide_a_council_matter():
     ) == ["COUNCIL_RESERVED"]
     council = CaseView(**{**reserved.__dict__, "organ": "KF", "organ_kind": "council"})
     kf_secretary = ActorView(2, "employee", frozenset({("KF", "secretary")}), frozenset())
-    kf = OrganView("KF", seats=11, members=frozenset(range(100, 111)), substitutes=frozenset())
+    kf = OrganView(
+        "KF", seats=11, members=frozenset(range(100, 111)), substitutes=frozenset(), kind="council"
+    )
+    prepared = Meeting(
+        date(2027, 2, 10), "§ 12", frozenset(range(100, 110)), executive_board_statement="KS § 3"
+    )
     grant = resolve(
         "approve",
         council,
         kf_secretary,
         kind=AuthorityKind.organ_decision,
         organ=kf,
-        meeting=meeting(range(100, 110)),
+        meeting=prepared,
     )
     assert grant.kind == AuthorityKind.organ_decision
 
@@ -354,18 +375,18 @@ def test_a_post_decides_only_for_its_own_units_cases():
 
 def test_urgent_power_is_for_decisions_of_a_committee_on_its_own_matters():
     chair = ACTORS["chair"]
-    assert refusal("refer_back", chair, kind=AuthorityKind.urgent_decision) == [
+    assert refusal("refer_back", chair, kind=AuthorityKind.urgent_decision, order=ORDER) == [
         "URGENT_POWER_NOT_HELD"
     ]
     reserved = CaseView(**{**CASE.__dict__, "flags": frozenset({"council_reserved"})})
-    assert refusal("approve", chair, reserved, kind=AuthorityKind.urgent_decision) == [
+    assert refusal("approve", chair, reserved, kind=AuthorityKind.urgent_decision, order=ORDER) == [
         "COUNCIL_RESERVED"
     ]
     council = CaseView(**{**CASE.__dict__, "organ": "KF", "organ_kind": "council"})
     kf_chair = ActorView(3, "elected", frozenset({("KF", "chair")}), frozenset())
-    assert refusal("approve", kf_chair, council, kind=AuthorityKind.urgent_decision) == [
-        "URGENT_POWER_NOT_HELD"
-    ]
+    assert refusal(
+        "approve", kf_chair, council, kind=AuthorityKind.urgent_decision, order=ORDER
+    ) == ["URGENT_POWER_NOT_HELD"]
 
 
 def test_a_limited_delegation_needs_the_price_tag():
@@ -438,7 +459,7 @@ def test_the_substitute_acts_only_while_the_delegate_is_absent():
     assert refusal(
         "approve", ACTORS["manager"], kind=AuthorityKind.delegated_decision, order=SUBSTITUTED
     ) == ["DELEGATE_NOT_ABSENT"]
-    absent = OrderView(**{**SUBSTITUTED.__dict__, "absent": frozenset({"3.2"})})
+    absent = dataclasses.replace(SUBSTITUTED, absent=frozenset({"3.2"}))
     grant = resolve(
         "approve", CASE, ACTORS["manager"], kind=AuthorityKind.delegated_decision, order=absent
     )

@@ -125,3 +125,34 @@ def test_only_a_head_of_administration_may_pass_a_delegation_on():
     assert [p.code for p in problems_of([subdelegating], MATTERS, ACTIONS)] == [
         "INVALID_SUBDELEGATION"
     ]
+
+
+def test_posts_in_nested_units_compete_for_the_lower_units_cases():
+    """The head of UTB decides for UTB-GRU's cases too: the same band to both is ambiguous."""
+    nested = [
+        entry(limit=100_000),
+        entry(
+            "1.2",
+            delegate={"kind": "position", "role": "unit_manager", "unit": "UTB-GRU"},
+            limit=100_000,
+        ),
+    ]
+    above = {"UTB-GRU": frozenset({"UTB"}), "UTB": frozenset()}
+    found = [(p.entry, p.code) for p in problems_of(nested, MATTERS, ACTIONS, above)]
+    assert found == [("1.2", "AMBIGUOUS_DELEGATION")]
+
+
+def test_urgent_clauses_cover_every_matter_and_only_decisions_by_members():
+    clause = EntryFacts("9.1", (), ("approve", "reject"), CHAIR, None, None, urgent=True)
+    assert codes(clause) == []
+    by_employee = EntryFacts("9.2", (), ("approve",), HEAD, None, None, urgent=True)
+    assert codes(by_employee) == [("9.2", "URGENT_DELEGATE_NOT_MEMBER")]
+    referral = EntryFacts("9.3", (), ("refer_back",), CHAIR, None, None, urgent=True)
+    assert ("9.3", "URGENT_ACTION_NOT_ALLOWED") in codes(referral)
+
+
+def test_an_urgent_clause_reaches_non_delegable_matters_but_not_the_councils():
+    goals = EntryFacts("9.1", ("mal",), ("approve",), CHAIR, None, None, urgent=True)
+    assert codes(goals) == []
+    budget = EntryFacts("9.2", ("budget",), ("approve",), CHAIR, None, None, urgent=True)
+    assert codes(budget) == [("9.2", "COUNCIL_RESERVED")]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
-from app.delegation import reports, service
+from app.delegation import reports, service, subdelegation
 from app.delegation.schemas import (
     Adoption,
     EntryWrite,
@@ -18,6 +18,9 @@ from app.delegation.schemas import (
     OrderRead,
     ReportableRead,
     ReportRequest,
+    SubdelegationCreate,
+    SubdelegationEnd,
+    SubdelegationRead,
 )
 from app.kit.clock import today
 
@@ -155,3 +158,45 @@ def report_decisions(
 ) -> list[ReportableRead]:
     rows = reports.report(session, principal, code, body.decision_ids, body.held_on, body.paragraph)
     return [ReportableRead.of(row) for row in rows]
+
+
+@router.post(
+    "/delegation-orders/{order_id}/entries/{entry}/subdelegations",
+    summary="Pass an entry on to one employee (vidaredelegation, KL 7:6)",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(403, 404, 409),
+)
+def create_subdelegation(
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
+    order_id: IdPath,
+    entry: EntryCode,
+    body: SubdelegationCreate,
+) -> SubdelegationRead:
+    row = subdelegation.subdelegate(session, principal, order_id, entry, body)
+    located(request, response, "list_subdelegations", order_id=order_id)
+    return SubdelegationRead.of(row)
+
+
+@router.get(
+    "/delegation-orders/{order_id}/subdelegations",
+    summary="The order's subdelegations, ended ones too",
+    responses=responses(404),
+)
+def list_subdelegations(
+    session: SessionDep, _: PrincipalDep, order_id: IdPath
+) -> list[SubdelegationRead]:
+    return [SubdelegationRead.of(row) for row in subdelegation.listed(session, order_id)]
+
+
+@router.post(
+    "/subdelegations/{sub_id}/end",
+    summary="End a subdelegation, at once or after a given day",
+    responses=responses(403, 404, 409),
+)
+def end_subdelegation(
+    session: SessionDep, principal: PrincipalDep, sub_id: IdPath, body: SubdelegationEnd
+) -> SubdelegationRead:
+    return SubdelegationRead.of(subdelegation.end(session, principal, sub_id, body))

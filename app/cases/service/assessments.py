@@ -56,7 +56,7 @@ def revise(session: Session, principal: Principal, case_id: int, data: Assessmen
     """A new revision, written while the case is in its workflow's assessment state and its
     scope is decided."""
     require_write(principal)
-    case = locked_case(session, case_id)
+    case = locked_case(session, principal, case_id)
     if principal.person_id in barred(session, case.id):
         raise Forbidden(
             "You are disqualified (jäv) in this case and may not prepare it.",

@@ -1,15 +1,18 @@
-"""Asking the authority resolver about a case: reads the case, the caller, the organ and the
-delegation order in force, and turns a refusal into a 403 (or 409 for quorum) with every
-reason in both languages and its legal reference."""
+"""Asking the authority resolver about a case: reads the case, the caller, the deciding body
+and the delegation order in force, and turns a refusal into a 403 (authority), 409 (quorum,
+votes, the council's preparation) or 422 (missing or inconsistent data) with every reason in
+both languages and its legal reference."""
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.cases.models import Case
+from app.cases.models import Case, CaseEvent
 from app.cases.service.recusals import barred
 from app.delegation import repository as delegation_repo
 from app.delegation.authority import (
@@ -22,19 +25,40 @@ from app.delegation.authority import (
     OrganView,
     Reason,
     Refused,
+    SubView,
     resolve,
 )
-from app.delegation.claims import AuthorityClaim
+from app.delegation.claims import AuthorityClaim, MeetingRecord
+from app.delegation.meetings import Votes
 from app.delegation.rules import MatterFacts
 from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
 from app.kit.clock import today
 from app.organisation import repository as org_repo
-from app.organisation.models import Membership, Position
+from app.organisation.models import Membership, Organ, Position
+from app.organisation.service.structure import referenced_organ
 from app.organisation.vocabulary import MembershipRole, PositionRole
 
 SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member)
-CONFLICTS = frozenset({"QUORUM_NOT_MET"})
-MISSING_DATA = frozenset({"NOT_MEMBER", "MEETING_REQUIRED", "AMOUNT_REQUIRED"})
+CONFLICTS = frozenset(
+    {
+        "QUORUM_NOT_MET",
+        "MOTION_NOT_CARRIED",
+        "MINORITY_TOO_SMALL",
+        "MINORITY_RIGHT_EXHAUSTED",
+        "NOT_PREPARED",
+    }
+)
+MISSING_DATA = frozenset(
+    {
+        "NOT_MEMBER",
+        "NOT_PRESENT",
+        "VOTED_TWICE",
+        "RESERVATION_NOT_ALLOWED",
+        "REQUESTERS_ONLY_FOR_REFERRAL",
+        "MEETING_REQUIRED",
+        "AMOUNT_REQUIRED",
+    }
+)
 
 
 def matter_of(session: Session, case: Case) -> MatterFacts | None:
@@ -57,33 +81,65 @@ def effective_flags(case: Case, matter: MatterFacts | None) -> frozenset[str]:
 
 
 def case_view(session: Session, case: Case) -> CaseView:
-    units: tuple[str, ...] = ()
-    if case.unit is not None:
-        above = org_repo.unit_codes(session, org_repo.unit_ancestor_ids(session, case.unit.id))
-        units = (case.unit.code, *above)
+    units = tuple(
+        org_repo.unit_chain(session, case.unit_id)
+        if case.unit_id is not None
+        else org_repo.administration_of(session, case.organ_id)
+    )
     facts = matter_of(session, case)
+    flags = effective_flags(case, facts)
+    council = org_repo.council(session) if "council_reserved" in flags else None
     return CaseView(
         organ=case.organ.code,
         organ_kind=case.organ.kind.value,
         units=units,
         matter=facts,
-        flags=effective_flags(case, facts),
+        flags=flags,
         route=case.route,
         amount_sek=case.estimated_cost_sek,
         registered_by=case.registered_by_person_id,
+        council=council.code if council else None,
     )
+
+
+def minority_referral_used(session: Session, case_id: int) -> bool:
+    """KL 5:50: has a minority already had the matter referred back once?"""
+    query = select(CaseEvent.authority).where(
+        CaseEvent.case_id == case_id, CaseEvent.trigger == "refer_back"
+    )
+    return any((authority or {}).get("minority_referral") for authority in session.scalars(query))
 
 
 def actor_view(principal: Principal, recused: frozenset[int] = frozenset()) -> ActorView:
     """The caller as the resolver sees them. An API key acts as nobody: it names its owner for
-    the trail, but lends the key none of the owner's roles or delegations."""
+    the trail, but lends the key none of the owner's roles or delegations; a key that is an
+    automated decision function decides under the entries naming that function."""
     return ActorView(
         person_id=None if principal.via_api_key else principal.person_id,
         kind=principal.person_kind.value if principal.person_kind else None,
         seats=frozenset((m.organ_code, m.role.value) for m in principal.memberships),
         posts=frozenset((p.unit_code, p.role.value) for p in principal.positions),
         recused=principal.person_id in recused,
+        function=principal.automated_function,
     )
+
+
+class Absences:
+    """Which points' delegates are recorded absent on a day, looked up only when the resolver
+    asks (for an entry the caller would stand in for), each point once."""
+
+    def __init__(self, session: Session, organ_id: int, on: date, entries: tuple[EntryView, ...]):
+        self._session, self._organ_id, self._on = session, organ_id, on
+        self._delegates = {e.code: e.delegate for e in entries if e.substitute is not None}
+        self._known: dict[object, bool] = {}
+
+    def __contains__(self, code: object) -> bool:
+        if code not in self._known:
+            delegate = self._delegates.get(str(code))
+            self._known[code] = delegate is not None and _delegate_absent(
+                self._session, self._organ_id, delegate, self._on
+            )
+        return self._known[code]
 
 
 def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
@@ -99,15 +155,16 @@ def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
             e.amount_limit_sek,
             e.report_to_organ,
             e.substitute,
+            e.urgent,
         )
         for e in order.entries
     )
-    absent = frozenset(
-        e.code
-        for e in entries
-        if e.substitute is not None and _delegate_absent(session, organ_id, e.delegate, on)
+    absent = Absences(session, organ_id, on, entries)
+    passed_on = tuple(
+        SubView(sub.id, sub.entry_code, sub.delegate, sub.granted_by_person_id)
+        for sub in delegation_repo.subdelegations_on(session, order.id, on)
     )
-    return OrderView(order.version, entries, absent)
+    return OrderView(order.version, entries, absent, passed_on)
 
 
 def _delegate_absent(
@@ -133,15 +190,36 @@ def _delegate_absent(
 
 
 def organ_view(
-    session: Session, case: Case, on: date, recused: frozenset[int] = frozenset()
+    session: Session, organ: Organ, on: date, recused: frozenset[int] = frozenset()
 ) -> OrganView:
-    holdings = org_repo.holders_on(session, Membership, place_id=case.organ_id, role=None, on=on)
+    holdings = org_repo.holders_on(session, Membership, place_id=organ.id, role=None, on=on)
     return OrganView(
-        code=case.organ.code,
-        seats=case.organ.seats,
+        code=organ.code,
+        seats=organ.seats,
         members=frozenset(h.person_id for h in holdings if h.role in SEATED),
         substitutes=frozenset(h.person_id for h in holdings if h.role == MembershipRole.substitute),
         recused=recused,
+        kind=organ.kind.value,
+        chair=next((h.person_id for h in holdings if h.role == MembershipRole.chair), None),
+    )
+
+
+def meeting_of(record: MeetingRecord) -> Meeting:
+    votes = record.votes
+    return Meeting(
+        record.held_on,
+        record.paragraph,
+        frozenset(record.present),
+        frozenset(record.substitutes_serving),
+        votes=Votes(
+            frozenset(votes.in_favour), frozenset(votes.against), frozenset(votes.abstaining)
+        )
+        if votes
+        else None,
+        reservations=tuple((r.person_id, r.text or "") for r in record.reservations),
+        requesters=frozenset(record.requesters),
+        executive_board_statement=record.executive_board_statement,
+        chaired_by=record.chaired_by,
     )
 
 
@@ -172,6 +250,17 @@ def _reason(reason: Reason) -> dict[str, Any]:
     }
 
 
+def _actor_on(session: Session, actor: ActorView, on: date) -> ActorView:
+    """The caller with the seats and posts they held on ``on``."""
+    assert actor.person_id is not None
+    grants = org_repo.grants_on(session, actor.person_id, on)
+    return dataclasses.replace(
+        actor,
+        seats=frozenset((g.place_code, g.role) for g in grants if g.kind == "membership"),
+        posts=frozenset((g.place_code, g.role) for g in grants if g.kind == "position"),
+    )
+
+
 def authorise(
     session: Session,
     principal: Principal,
@@ -179,27 +268,38 @@ def authorise(
     view: CaseView,
     trigger: str,
     claim: AuthorityClaim | None,
+    decided_on: date | None = None,
 ) -> Grant:
-    """The authority for this step, or a refusal with every reason."""
+    """The authority for this step, or a refusal with every reason. A meeting is judged
+    against the deciding body as it was that day: the case's organ unless the claim names
+    another (the council, a sub-committee, a presidium). A decision that says it was taken on
+    an earlier day (``decided_on``) is judged by the order in force, and the roles the caller
+    held, that day."""
     meeting = claim.meeting if claim else None
-    on = meeting.held_on if meeting else today()
+    on = meeting.held_on if meeting else decided_on or today()
     barred_ids = barred(session, case.id)
+    actor = actor_view(principal, barred_ids)
+    if meeting is None and on != today() and not principal.via_api_key:
+        actor = _actor_on(session, actor, on)
+    body = None
+    if meeting is not None and claim is not None:
+        organ = (
+            referenced_organ(session, claim.organ, "authority.organ") if claim.organ else case.organ
+        )
+        body = organ_view(session, organ, on, barred_ids)
+    if trigger == "refer_back" and meeting is not None:
+        view = dataclasses.replace(
+            view, minority_referral_used=minority_referral_used(session, case.id)
+        )
     try:
         return resolve(
             trigger,
             view,
-            actor_view(principal, barred_ids),
+            actor,
             kind=claim.kind if claim else None,
             order=order_view(session, case.organ_id, on),
-            organ=organ_view(session, case, on, barred_ids) if meeting else None,
-            meeting=Meeting(
-                meeting.held_on,
-                meeting.paragraph,
-                frozenset(meeting.present),
-                frozenset(meeting.substitutes_serving),
-            )
-            if meeting
-            else None,
+            organ=body,
+            meeting=meeting_of(meeting) if meeting else None,
         )
     except Refused as refused:
         raise refusal(refused) from refused

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.cases import repository as repo
-from app.cases.permissions import require_read
+from app.cases.permissions import require_read, sight
 from app.cases.schemas import Priorities, PriorityRow
 from app.cases.service.definitions import engine_of
 from app.organisation.service.structure import get_organ
@@ -16,7 +16,7 @@ def priorities(session: Session, principal: Principal, organ: str, period: str) 
     organ_row = get_organ(session, organ)
     rows: list[PriorityRow] = []
     total = 0
-    for case in repo.prioritised(session, organ_row.id, period):
+    for case in repo.prioritised(session, organ_row.id, period, sight=sight(principal)):
         if case.state not in engine_of(case.workflow).definition.ranked_states:
             continue
         total += case.estimated_cost_sek or 0

@@ -9,12 +9,13 @@ from app.auth.principal import Principal
 from app.cases import errors
 from app.cases import repository as repo
 from app.cases.models import Case, CaseEvent
-from app.cases.permissions import require_read, require_write
+from app.cases.permissions import require_read, require_write, sight
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
 from app.cases.service.definitions import current, engine_of
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
 from app.kit.pagination import Slice, Window, cut
+from app.organisation import repository as org_repo
 from app.organisation.service.structure import get_organ, referenced_organ, referenced_unit
 
 WORKFLOW = "measure"
@@ -51,12 +52,33 @@ def append_event(
     return event
 
 
-def locked_case(session: Session, case_id: int, if_match: int | None = None) -> Case:
-    """The case, its row locked until the transaction ends (PostgreSQL), for a write. A stale
-    ``If-Match`` is refused before anything is done."""
-    case = repo.case_by_id(session, case_id, for_update=True)
-    if case is None:
+def _sees(session: Session, principal: Principal, case: Case) -> bool:
+    if not case.confidential:
+        return True
+    seeing = sight(principal)
+    units: list[int] = []
+    if case.unit_id is not None and seeing.unit_ids:
+        units = [case.unit_id, *org_repo.unit_ancestor_ids(session, case.unit_id)]
+    return seeing.sees(
+        organ_id=case.organ_id, units=units, registered_by=case.registered_by_person_id
+    )
+
+
+def _found(session: Session, principal: Principal, case_id: int, case: Case | None) -> Case:
+    """The case, if it exists for the caller: a confidential case out of the caller's sight
+    (``permissions.sight``) answers exactly as a missing one, so its existence does not leak."""
+    if case is None or not _sees(session, principal, case):
         raise errors.case_not_found(case_id)
+    return case
+
+
+def locked_case(
+    session: Session, principal: Principal, case_id: int, if_match: int | None = None
+) -> Case:
+    """The case, its row locked until the transaction ends (PostgreSQL), for a write. A case the
+    caller may not see is 404 (before a stale ``If-Match`` could tell it exists) and a stale
+    ``If-Match`` is refused, before anything is done."""
+    case = _found(session, principal, case_id, repo.case_by_id(session, case_id, for_update=True))
     if if_match is not None and if_match != case.version:
         raise PreconditionFailed(
             f"The case has changed (version {case.version}, not {if_match}); read it again.",
@@ -136,10 +158,7 @@ def register(session: Session, principal: Principal, data: CaseCreate) -> Case:
 
 def get_case(session: Session, principal: Principal, case_id: int) -> Case:
     require_read(principal)
-    case = repo.case_by_id(session, case_id)
-    if case is None:
-        raise errors.case_not_found(case_id)
-    return case
+    return _found(session, principal, case_id, repo.case_by_id(session, case_id))
 
 
 def list_cases(
@@ -152,7 +171,10 @@ def list_cases(
 ) -> Slice[Case]:
     require_read(principal)
     organ_id = get_organ(session, organ).id if organ else None
-    return cut(repo.list_cases(session, window, states=states, organ_id=organ_id), window)
+    rows = repo.list_cases(
+        session, window, sight=sight(principal), states=states, organ_id=organ_id
+    )
+    return cut(rows, window)
 
 
 def events(session: Session, principal: Principal, case_id: int) -> list[CaseEvent]:

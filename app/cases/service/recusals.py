@@ -42,7 +42,7 @@ def _person_required(principal: Principal) -> int:
 def declare(session: Session, principal: Principal, case_id: int, data: RecusalCreate) -> Recusal:
     require_write(principal)
     me = _person_required(principal)
-    case = locked_case(session, case_id)
+    case = locked_case(session, principal, case_id)
     subject = data.person_id or me
     referenced_person(session, subject)
     own = subject == me
@@ -72,7 +72,7 @@ def decide(
     """The organ's decision on a raised conflict of interest, recorded by its secretary or a
     registrar."""
     require_write(principal)
-    case = locked_case(session, case_id)
+    case = locked_case(session, principal, case_id)
     recusal = session.get(Recusal, recusal_id)
     if recusal is None or recusal.case_id != case.id:
         raise NotFound(

@@ -4,6 +4,7 @@ append the event."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from app.cases import errors
 from app.cases import repository as repo
 from app.cases.models import Case
 from app.cases.permissions import require_write
+from app.cases.procedure import require_fl
 from app.cases.schemas import CaseCreate
 from app.cases.service.assessments import add_revision
 from app.cases.service.authority import (
@@ -151,6 +153,18 @@ EFFECTS: dict[str, Effect] = {  # by payload schema: what the effect reads
 }
 
 
+def decision_day(data: dict[str, Any] | None) -> date | None:
+    """The day a decision says it was taken (an approval's ``decided_on``), read ahead of the
+    payload's validation so the authority is judged for that day; a day that is not a date, or
+    is still to come, is left to the validation."""
+    value = (data or {}).get("decided_on")
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return day if day is not None and day <= today() else None
+
+
 def fire(
     session: Session,
     principal: Principal,
@@ -164,7 +178,7 @@ def fire(
     """Fire ``trigger``: the case must be in a state the trigger leaves (409), the caller must
     have authority for it (403), the payload must fit (422) and the guards must pass."""
     require_write(principal)
-    case = locked_case(session, case_id, if_match)
+    case = locked_case(session, principal, case_id, if_match)
     engine = engine_of(case.workflow)
     try:
         trigger_def = engine.applicable(case.state, trigger)
@@ -173,9 +187,10 @@ def fire(
     except WrongState as exc:
         raise errors.wrong_state(exc) from exc
     view = case_view(session, case)
-    grant = authorise(session, principal, case, view, trigger, claim)
+    grant = authorise(session, principal, case, view, trigger, claim, decision_day(data))
     try:
         payload: Payload = engine.parse_payload(trigger, data)
+        require_fl(case.appeal_route, payload)
         firing = engine.fire(facts_of(session, case, view), trigger, payload)
     except ValidationError as exc:
         raise errors.invalid_payload(exc, trigger) from exc
