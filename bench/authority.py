@@ -47,21 +47,11 @@ import httpx
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from app.delegation.authority import (
-    ActorView,
-    AuthorityKind,
-    CaseView,
-    EntryView,
-    Grant,
-    Meeting,
-    OrderView,
-    OrganView,
-    Reason,
-    Refused,
-    available,
-    resolve,
-)
+from app.delegation.authority import available, resolve
+from app.delegation.meetings import Meeting, OrganView
+from app.delegation.reasons import Reason, Refused
 from app.delegation.rules import MatterFacts
+from app.delegation.views import ActorView, AuthorityKind, CaseView, EntryView, Grant, OrderView
 from app.demo.loader import demo_cast
 from bench.harness import (
     DEFAULT_WARMUP_S,

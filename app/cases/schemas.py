@@ -7,8 +7,9 @@ from pydantic import Field, computed_field
 
 from app.cases.models import CaseEvent
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
-from app.delegation.authority import AuthorityKind, Reason
 from app.delegation.claims import AuthorityClaim
+from app.delegation.reasons import Reason
+from app.delegation.views import AuthorityKind
 from app.kit.schemas import Code, Id, Input, Name, Output
 from app.workflows.engine import Option
 from app.workflows.errors import Problem

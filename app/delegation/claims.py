@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.delegation.authority import AuthorityKind
+from app.delegation.views import AuthorityKind
 from app.kit.clock import today
 from app.kit.schemas import Code, Id, Input
 

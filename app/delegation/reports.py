@@ -4,12 +4,14 @@ listed for its organ until a meeting takes note of it, and stays listed as repor
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.auth.principal import Principal
 from app.cases.models import Case, CaseEvent
-from app.delegation.authority import Grant
+from app.cases.permissions import sight
+from app.cases.repository import in_sight
 from app.delegation.models import ReportableDecision
+from app.delegation.views import Grant
 from app.errors import Conflict, Forbidden
 from app.organisation.service.structure import get_organ
 
@@ -24,12 +26,17 @@ def record(session: Session, case: Case, event: CaseEvent, grant: Grant) -> None
         )
 
 
-def listed(session: Session, organ: str, reported: bool | None) -> list[ReportableDecision]:
+def listed(
+    session: Session, principal: Principal, organ: str, reported: bool | None
+) -> list[ReportableDecision]:
+    """The organ's reportable decisions, leaving out those on confidential cases the caller
+    may not see (the organ's members and recorders see them all)."""
     organ_row = get_organ(session, organ)
     query = (
         select(ReportableDecision)
-        .options(joinedload(ReportableDecision.event), joinedload(ReportableDecision.case))
-        .where(ReportableDecision.organ_id == organ_row.id)
+        .join(ReportableDecision.case)
+        .options(joinedload(ReportableDecision.event), contains_eager(ReportableDecision.case))
+        .where(ReportableDecision.organ_id == organ_row.id, in_sight(sight(principal)))
         .order_by(ReportableDecision.id)
     )
     if reported is not None:

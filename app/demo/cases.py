@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.cases.schemas import AssessmentWrite, CaseCreate
 from app.cases.service import assessments, records, transitions
-from app.delegation.authority import AuthorityKind
 from app.delegation.claims import AuthorityClaim, MeetingRecord
+from app.delegation.views import AuthorityKind
 from app.workflows.definition import builtin
 
 PERSPECTIVE_KEYS = [p.key for p in builtin("measure", 1).assessment.perspectives]

@@ -23,6 +23,7 @@ from tests.builders import (
     make_unit,
 )
 from tests.cases.conftest import CASE
+from tests.cases.test_authority_api import adopt_premises_order, to_decision
 
 MISSING = 2_000_000_000
 """An id no case has; distinctive enough to swap for the real one in a response body."""
@@ -50,9 +51,12 @@ RECUSAL = {"ground": 1, "reason": "Närstående berörs"}
 WRITES = [
     ("PUT", "/assessment", {"content": {}}),
     ("POST", "/recusals", RECUSAL),
-    ("POST", "/recusals/{recusal}/decide",
-     {"upheld": True, "held_on": "2026-11-20", "paragraph": "§ 100"}),
-]  # fmt: skip
+    (
+        "POST",
+        "/recusals/{recusal}/decide",
+        {"upheld": True, "held_on": "2026-11-20", "paragraph": "§ 100"},
+    ),
+]
 
 
 def _key(client, world, scopes, person_id=None):
@@ -242,8 +246,9 @@ def person(person_id=5, *, memberships=(), positions=()):
 
 
 def key(*scopes, owner=9):
-    return Principal(person_id=owner, username=None, person_kind=None, api_key_id=1,
-                     scopes=frozenset(scopes))  # fmt: skip
+    return Principal(
+        person_id=owner, username=None, person_kind=None, api_key_id=1, scopes=frozenset(scopes)
+    )
 
 
 @pytest.mark.parametrize(
@@ -265,3 +270,25 @@ def key(*scopes, owner=9):
 )
 def test_sight(principal, sees):
     assert sight(principal).sees(**CASE_FACTS) is sees
+
+
+@pytest.mark.parametrize("caller", [*OUTSIDERS, "chair", "registrar"])
+def test_the_report_list_leaves_it_out_to_outsiders(client, world, callers, caller):
+    """An urgent decision on the case is reported to BUN; only those who see the case see it
+    listed (the title masked even then: the list goes to a public meeting)."""
+    adopt_premises_order(client, world)
+    case_id = register(client, world.registrar, confidential=True)
+    to_decision(client, world, case_id)
+    decided = world.step(
+        client,
+        case_id,
+        "approve",
+        {"decision_text": "Brådskande", "decided_on": "2026-11-21"},
+        headers=world.chair,
+        authority={"kind": "urgent_decision"},
+    )
+    assert decided.status_code == 200, decided.text
+    listed = client.get("/api/v1/organs/BUN/delegated-decisions", headers=callers[caller])
+    assert listed.status_code == 200
+    rows = [(row["case_id"], row["case_title"]) for row in listed.json()]
+    assert rows == ([] if caller in OUTSIDERS else [(case_id, "(sekretess)")])

@@ -6,18 +6,11 @@ from datetime import date
 
 import pytest
 
-from app.delegation.authority import (
-    ActorView,
-    AuthorityKind,
-    CaseView,
-    EntryView,
-    Meeting,
-    OrderView,
-    OrganView,
-    Refused,
-    resolve,
-)
+from app.delegation.authority import resolve
+from app.delegation.meetings import Meeting, OrganView
+from app.delegation.reasons import Refused
 from app.delegation.rules import MatterFacts
+from app.delegation.views import ActorView, AuthorityKind, CaseView, EntryView, OrderView
 
 SKOLSKJUTS = MatterFacts("skolskjuts", False, False, False, "administrative_appeal")
 CASE = CaseView(

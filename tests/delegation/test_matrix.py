@@ -14,21 +14,19 @@ from typing import Any
 
 import pytest
 
-from app.delegation.authority import (
+from app.delegation.authority import resolve
+from app.delegation.meetings import Meeting, OrganView, Votes
+from app.delegation.reasons import Refused
+from app.delegation.rules import MatterFacts
+from app.delegation.views import (
     ActorView,
     AuthorityKind,
     CaseView,
     EntryView,
     Grant,
-    Meeting,
     OrderView,
-    OrganView,
-    Refused,
     SubView,
-    resolve,
 )
-from app.delegation.meetings import Votes
-from app.delegation.rules import MatterFacts
 
 OP, DEL = AuthorityKind.operational, AuthorityKind.delegated_decision
 URG, ORG = AuthorityKind.urgent_decision, AuthorityKind.organ_decision

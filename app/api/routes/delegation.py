@@ -141,11 +141,11 @@ def adopt_order(session: SessionDep, _: AdminDep, order_id: IdPath, body: Adopti
 )
 def delegated_decisions(
     session: SessionDep,
-    _: PrincipalDep,
+    principal: PrincipalDep,
     code: str,
     reported: Annotated[bool | None, Query(description="Only reported, or only unreported")] = None,
 ) -> list[ReportableRead]:
-    return [ReportableRead.of(row) for row in reports.listed(session, code, reported)]
+    return [ReportableRead.of(row) for row in reports.listed(session, principal, code, reported)]
 
 
 @router.post(

@@ -15,22 +15,12 @@ from app.auth.principal import Principal
 from app.cases.models import Case, CaseEvent
 from app.cases.service.recusals import barred
 from app.delegation import repository as delegation_repo
-from app.delegation.authority import (
-    ActorView,
-    CaseView,
-    EntryView,
-    Grant,
-    Meeting,
-    OrderView,
-    OrganView,
-    Reason,
-    Refused,
-    SubView,
-    resolve,
-)
+from app.delegation.authority import resolve
 from app.delegation.claims import AuthorityClaim, MeetingRecord
-from app.delegation.meetings import Votes
+from app.delegation.meetings import Meeting, OrganView, Votes
+from app.delegation.reasons import Reason, Refused
 from app.delegation.rules import MatterFacts
+from app.delegation.views import ActorView, CaseView, EntryView, Grant, OrderView, SubView
 from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
 from app.kit.clock import today
 from app.organisation import repository as org_repo

@@ -52,7 +52,8 @@ def append_event(
     return event
 
 
-def _sees(session: Session, principal: Principal, case: Case) -> bool:
+def visible(session: Session, principal: Principal, case: Case) -> bool:
+    """Whether the caller may know the case exists (``permissions.sight``)."""
     if not case.confidential:
         return True
     seeing = sight(principal)
@@ -67,7 +68,7 @@ def _sees(session: Session, principal: Principal, case: Case) -> bool:
 def _found(session: Session, principal: Principal, case_id: int, case: Case | None) -> Case:
     """The case, if it exists for the caller: a confidential case out of the caller's sight
     (``permissions.sight``) answers exactly as a missing one, so its existence does not leak."""
-    if case is None or not _sees(session, principal, case):
+    if case is None or not visible(session, principal, case):
         raise errors.case_not_found(case_id)
     return case
 

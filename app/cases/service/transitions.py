@@ -32,12 +32,15 @@ from app.cases.service.records import (
     get_case,
     locked_case,
     new_case,
+    visible,
 )
 from app.cases.service.recusals import barred
 from app.cases.vocabulary import EventKind, Flag, Origin
 from app.delegation import reports
-from app.delegation.authority import AuthorityKind, CaseView, Reason, available
+from app.delegation.authority import available
 from app.delegation.claims import AuthorityClaim
+from app.delegation.reasons import Reason
+from app.delegation.views import AuthorityKind, CaseView
 from app.errors import Conflict
 from app.kit.clock import today
 from app.organisation.service.structure import referenced_unit
@@ -92,7 +95,7 @@ def _prioritise(session: Session, principal: Principal, case: Case, payload: Pri
     if payload.rank is not None:
         holder = next(
             (
-                other.id
+                other
                 for other in repo.cases_at_rank(
                     session, case.organ_id, payload.period, payload.rank, case.id
                 )
@@ -101,11 +104,14 @@ def _prioritise(session: Session, principal: Principal, case: Case, payload: Pri
             None,
         )
         if holder is not None:
+            seen = visible(session, principal, holder)  # a confidential holder is not named
             raise Conflict(
-                f"Rank {payload.rank} for {payload.period} is held by case {holder}.",
-                f"Plats {payload.rank} för {payload.period} innehas av ärende {holder}.",
+                f"Rank {payload.rank} for {payload.period} is held by "
+                + (f"case {holder.id}." if seen else "another case."),
+                f"Plats {payload.rank} för {payload.period} innehas av "
+                + (f"ärende {holder.id}." if seen else "ett annat ärende."),
                 code="RANK_TAKEN",
-                case_id=holder,
+                **({"case_id": holder.id} if seen else {}),
             )
     case.priority_period, case.priority_score, case.priority_rank = (
         payload.period,
