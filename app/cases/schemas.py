@@ -10,7 +10,7 @@ from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.delegation.claims import AuthorityClaim
 from app.delegation.reasons import Reason
 from app.delegation.views import AuthorityKind
-from app.kit.schemas import Code, Id, Input, Name, Output
+from app.kit.schemas import Code, Id, Input, Name, Output, Patch
 from app.workflows.engine import Option
 from app.workflows.errors import Problem
 from app.workflows.payloads import payload_schema
@@ -262,3 +262,17 @@ class RecusalRead(Output):
     decided_on: date | None
     decision_paragraph: str | None
     created_at: datetime
+
+
+class CaseUpdate(Patch):
+    """An edit of the case's registry metadata and flags; the workflow state moves only by
+    transitions. Flags that decide who may decide are set by the head of administration (as at
+    triage) or the organ's chair, and lifted only by the chair (BRIEF §5-6)."""
+
+    nullable = frozenset({"description", "unit", "estimated_cost_sek"})
+
+    title: Name | None = None
+    description: str | None = Field(default=None, max_length=20_000)
+    unit: Code | None = Field(default=None, description="Code of the responsible unit")
+    estimated_cost_sek: int | None = Field(default=None, ge=0, le=10**13, description="Prislapp")
+    flags: list[Flag] | None = Field(default=None, description="The whole set of flags")

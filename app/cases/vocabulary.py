@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     transitioned = "transitioned"
     assessment_revised = "assessment_revised"
     recusal = "recusal"
+    updated = "updated"  # registry metadata or flags edited: before and after in the payload
 
 
 class RecusalStatus(StrEnum):

@@ -14,6 +14,7 @@ from app.cases.schemas import (
     AssessmentWrite,
     CaseCreate,
     CaseRead,
+    CaseUpdate,
     EventRead,
     RecusalCreate,
     RecusalDecision,
@@ -21,7 +22,7 @@ from app.cases.schemas import (
     TransitionOption,
     TransitionRequest,
 )
-from app.cases.service import assessments, records, recusals, transitions
+from app.cases.service import assessments, records, recusals, transitions, updates
 from app.cases.service.definitions import engine_of
 from app.errors import BadRequest
 from app.kit.schemas import Page
@@ -84,6 +85,23 @@ def get_case(
     response: Response, session: SessionDep, principal: PrincipalDep, case_id: IdPath
 ) -> CaseRead:
     return _etag(response, records.get_case(session, principal, case_id))
+
+
+@router.patch(
+    "/{case_id}",
+    summary="Edit the case's registry metadata and flags (each change an event)",
+    responses=responses(403, 404, 409, 412),
+)
+def update_case(
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    case_id: IdPath,
+    body: CaseUpdate,
+    if_match: Annotated[str | None, Header(description="The case's ETag")] = None,
+) -> CaseRead:
+    case = updates.update_case(session, principal, case_id, body, _if_match(if_match))
+    return _etag(response, case)
 
 
 @router.get("/{case_id}/events", summary="The case's history", responses=responses(403, 404))
