@@ -1,5 +1,5 @@
 """The ``styrkedja`` command: serve, migrate, load the demo, mint development tokens, make API
-keys, write the OpenAPI document."""
+keys, verify the trail of case events, write the OpenAPI document."""
 
 import json
 import re
@@ -12,9 +12,11 @@ import typer
 import uvicorn
 from pydantic import SecretStr
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
 
 from app import migrations
+from app.audit import service as audit
 from app.auth.schemas import ApiKeyCreate
 from app.auth.scopes import Scope
 from app.auth.service import create_api_key
@@ -22,6 +24,8 @@ from app.auth.tokens import mint
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import DemoCast, demo_cast, is_empty, load_demo
+from app.errors import NotFound
+from app.idempotency import store as idempotency_store
 from app.kit.clock import utcnow
 from app.main import create_app
 from app.organisation import repository as org_repo
@@ -33,10 +37,14 @@ db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 demo_cli = typer.Typer(help="The demo municipality Exempelkommun.", no_args_is_help=True)
 token_cli = typer.Typer(help="Development tokens.", no_args_is_help=True)
 apikey_cli = typer.Typer(help="API keys for integrations.", no_args_is_help=True)
+audit_cli = typer.Typer(help="The tamper-evident trail of case events.", no_args_is_help=True)
+idempotency_cli = typer.Typer(help="Idempotency keys of POST requests.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(apikey_cli, name="apikey")
+cli.add_typer(audit_cli, name="audit")
+cli.add_typer(idempotency_cli, name="idempotency")
 
 console = Console()
 DEV_SECRET_FILE = Path("var/dev-jwt-secret")
@@ -158,6 +166,15 @@ def db_current() -> None:
     console.print(f"code:     {migrations.head_revision()}")
 
 
+@idempotency_cli.command("purge")
+def idempotency_purge() -> None:
+    """Delete the idempotency keys past their expiry (run it daily, e.g. from cron)."""
+    engine = _engine(get_settings())
+    with session_scope(make_sessionmaker(engine)) as session:
+        deleted = idempotency_store.purge(session, utcnow())
+    console.print(f"Deleted {deleted} expired idempotency keys.")
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load Exempelkommun into an empty, migrated database."""
@@ -221,6 +238,32 @@ def apikey_create(
         key_id = key.id
     console.print(f"API key {key_id} created. It is shown this once; store it now:")
     typer.echo(plain)
+
+
+@audit_cli.command("verify")
+def audit_verify(
+    case: Annotated[int | None, typer.Option(help="One case's id; default every case")] = None,
+) -> None:
+    """Check the hash chains of case histories; exit 1 if a link is broken (2: no such case)."""
+    engine = _engine(get_settings())
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            report = audit.verify(session, case)
+    except NotFound as exc:
+        console.print(f"[red]{exc.message_en}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    summary = f"cases checked: {report.cases_checked}, events checked: {report.events_checked}"
+    if report.ok:
+        console.print(f"[green]Every chain holds[/green] ({summary}).")
+        return
+    table = Table("case", "seq", "problem")
+    for link in report.broken:
+        table.add_row(str(link.case_id), str(link.seq), link.problem.value)
+    console.print("The first broken link of each broken case:", table)
+    console.print(f"[red]Broken chains: {len(report.broken)}[/red] ({summary}).")
+    raise typer.Exit(1)
 
 
 @cli.command("openapi")

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    idempotency_ttl_hours: int = Field(
+        default=24, ge=1, description="How long a POST's Idempotency-Key keeps its answer"
+    )
     default_page_size: int = Field(default=50, ge=1, le=200)
 
     host: str = "127.0.0.1"

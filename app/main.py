@@ -7,6 +7,7 @@ per process; nothing is built at import time. Interactive docs are served from p
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -14,10 +15,12 @@ from fastapi_offline import FastAPIOffline
 
 from app import __doc__ as product_summary
 from app.api import openapi, problems
+from app.api.idempotency import Idempotency
 from app.api.middleware import BodySizeLimit, RefuseNulBytes
 from app.api.openapi import API_PREFIX
 from app.api.routes import (
     api_keys,
+    audit,
     cases,
     delegation,
     health,
@@ -50,6 +53,7 @@ API_ROUTERS = (
     cases.router,
     workflows.router,
     delegation.router,
+    audit.router,
 )
 
 
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.expected_revision = head_revision()
     problems.install(app)
     openapi.install(app)
+    app.add_middleware(Idempotency, ttl=timedelta(hours=settings.idempotency_ttl_hours))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RefuseNulBytes)
     app.include_router(health.router)

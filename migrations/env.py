@@ -11,6 +11,7 @@ from app.cases import models as _cases_models  # noqa: F401
 from app.config import get_settings
 from app.db import Base, make_engine
 from app.delegation import models as _delegation_models  # noqa: F401
+from app.idempotency import models as _idempotency_models  # noqa: F401
 from app.organisation import models as _organisation_models  # noqa: F401
 
 config = context.config

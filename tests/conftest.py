@@ -134,6 +134,8 @@ def app(settings: Settings, session: Session) -> FastAPI:
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: FastAPI, session: Session) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as client:
+        # The idempotency middleware opens its own transaction: the test's, too.
+        app.state.sessionmaker = lambda: session
         yield client

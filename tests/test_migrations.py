@@ -10,7 +10,7 @@ TABLES = {
     "organs", "units", "unit_organs", "people", "memberships", "positions", "api_keys",
     "workflow_definitions", "cases", "assessment_revisions", "case_events",
     "matter_types", "delegation_orders", "delegation_entries", "reportable_decisions",
-    "recusals", "absences", "subdelegations",
+    "recusals", "absences", "subdelegations", "idempotency_keys", "diary_series",
 }  # fmt: skip
 
 

@@ -25,6 +25,10 @@ def get_session(request: Request) -> Iterator[Session]:
     Used with ``scope="function"`` so the commit happens before the response is sent: a client
     never sees a success for a write that did not commit.
     """
+    owned = getattr(request.state, "session", None)  # the idempotency middleware's
+    if owned is not None:
+        yield owned  # it commits or rolls back once the answer is known
+        return
     session: Session = request.app.state.sessionmaker()
     try:
         yield session

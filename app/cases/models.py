@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.chain import GENESIS
 from app.db import Base, Timestamped
 from app.kit.clock import utcnow
 from app.organisation.models import Organ, Unit
@@ -35,6 +36,8 @@ class Case(Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Diarienummer: given at registration from the organ's series (DiarySeries), or imported.
+    diary_number: Mapped[str] = mapped_column(String(128), unique=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
@@ -58,6 +61,8 @@ class Case(Timestamped, Base):
     priority_score: Mapped[float | None]
     priority_rank: Mapped[int | None]
     last_event_seq: Mapped[int] = mapped_column(default=0)
+    # The head of the event hash chain (app.audit.chain): the newest event's hash.
+    last_event_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
     version: Mapped[int] = mapped_column(default=1)
 
     registered_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -85,7 +90,8 @@ class AssessmentRevision(Base):
 
 
 class CaseEvent(Base):
-    """One step in a case's history. Appended, never changed."""
+    """One step in a case's history. Appended, never changed (on PostgreSQL a trigger refuses
+    UPDATE, DELETE and TRUNCATE), and sealed into the case's hash chain (``app.audit.chain``)."""
 
     __tablename__ = "case_events"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
@@ -102,6 +108,8 @@ class CaseEvent(Base):
     actor_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(lazy="raise")
 
@@ -122,3 +130,16 @@ class Recusal(Timestamped, Base):
     raised_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_on: Mapped[date | None]
     decision_paragraph: Mapped[str | None] = mapped_column(String(32))
+
+
+class DiarySeries(Base):
+    """An organ's series of diary numbers in one year: the last number given. Registering takes
+    the next one with a single upsert that locks this row until the registration commits, so
+    concurrent registrations queue on it and get consecutive numbers, without gaps or
+    duplicates (``app.cases.service.diary``)."""
+
+    __tablename__ = "diary_series"
+
+    organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int]

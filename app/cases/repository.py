@@ -2,10 +2,11 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from app.cases.models import AssessmentRevision, Case, CaseEvent, WorkflowDefinition
+from app.cases.models import AssessmentRevision, Case, CaseEvent, DiarySeries, WorkflowDefinition
 from app.cases.permissions import Sight
 from app.kit.pagination import Window
 from app.organisation.repository import units_within
@@ -147,3 +148,62 @@ def events(session: Session, case_id: int) -> list[CaseEvent]:
 def event_count(session: Session, case_id: int) -> int:
     query = select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case_id)
     return int(session.scalar(query) or 0)
+
+
+# Diary numbers
+
+
+def _series_upsert(
+    session: Session, organ_id: int, year: int, seq: int
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT … ON CONFLICT DO UPDATE on the series row, which locks it (PostgreSQL) until the
+    transaction ends; SQLite's single writer serialises registrations anyway."""
+    row = {"organ_id": organ_id, "year": year, "last_seq": seq}
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(DiarySeries).values(row)
+    return sqlite.insert(DiarySeries).values(row)
+
+
+def next_in_series(session: Session, organ_id: int, year: int) -> int:
+    """Take the next number of the organ's series for the year (1 in a new one)."""
+    upsert = _series_upsert(session, organ_id, year, 1)
+    query = upsert.on_conflict_do_update(
+        index_elements=[DiarySeries.organ_id, DiarySeries.year],
+        set_={"last_seq": DiarySeries.last_seq + 1},
+    ).returning(DiarySeries.last_seq)
+    return int(session.execute(query).scalar_one())
+
+
+def raise_series(session: Session, organ_id: int, year: int, seq: int) -> None:
+    """Let the organ's series for the year continue above ``seq`` (an imported number)."""
+    upsert = _series_upsert(session, organ_id, year, seq)
+    higher = case(
+        (upsert.excluded.last_seq > DiarySeries.last_seq, upsert.excluded.last_seq),
+        else_=DiarySeries.last_seq,
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[DiarySeries.organ_id, DiarySeries.year], set_={"last_seq": higher}
+        )
+    )
+
+
+def case_by_diary_number(session: Session, number: str) -> Case | None:
+    query = select(Case).options(*CASE_LOADS).where(Case.diary_number == number)
+    return session.scalars(query).one_or_none()
+
+
+def last_decision(session: Session, case_id: int) -> CaseEvent | None:
+    """The case's latest step taken as a decision (of an organ, a delegate, or urgent)."""
+    query = (
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case_id, CaseEvent.kind == "transitioned")
+        .order_by(CaseEvent.seq.desc())
+    )
+    return next(
+        (e for e in session.scalars(query) if (e.authority or {}).get("kind") in DECIDING),
+        None,
+    )
+
+
+DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})

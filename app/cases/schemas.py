@@ -33,6 +33,15 @@ class CaseCreate(Input):
         "registrars, whoever registered it and API keys with the scope cases:confidential "
         "know it exists; to anyone else it is 404",
     )
+    diary_number: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[^\x00-\x1f]*$",
+        description="Import: the number a diarium already gave the case, in the organ's format "
+        "(registrars and integrations only); the organ's series for its year continues above "
+        "it. Left out: the next number of the organ's series for this year",
+    )
 
 
 class WorkflowRef(Output):
@@ -48,6 +57,7 @@ class Priority(Output):
 
 class CaseRead(Output):
     id: int
+    diary_number: str = Field(description="Diarienummer, e.g. 'BUN 2026/123'")
     title: str
     problem: str
     description: str | None

@@ -31,7 +31,7 @@ from app.delegation.views import (
     Grant,
     OrderView,
 )
-from app.organisation.vocabulary import PositionRole, label_sv
+from app.organisation.vocabulary import ELECTED_SEATS, PositionRole, label_sv
 
 NON_DELEGABLE_FLAGS = frozenset(
     {
@@ -70,6 +70,8 @@ OPERATIONAL_POSTS: dict[str, dict[str, frozenset[str]]] = {
     },
     "close": {"operational": frozenset({HEAD})},
 }
+# Where a case is still a proposal its proposer may take back (after, the decision stands).
+UNDECIDED = frozenset({None, "proposed", "assessment", "valuation", "decision"})
 # Steps that are not decisions of the organ at all: preparation and execution.
 NOT_DECISIONS = frozenset({"submit_assessment", "start_implementation", "complete_implementation"})
 # What a post does whatever the flags say: preparation, execution, and the triage that reads
@@ -95,7 +97,8 @@ def _holds(actor: ActorView, units: Iterable[str], roles: frozenset[str]) -> str
 
 def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
     proposer = actor.person_id is not None and actor.person_id == case.registered_by
-    if trigger == "withdraw" and proposer:  # the proposer may take their own proposal back
+    undecided = case.state in UNDECIDED
+    if trigger == "withdraw" and proposer and undecided:  # a proposal, not yet a decision
         return Grant(AuthorityKind.operational, {"proposer": True})
     posts = OPERATIONAL_POSTS.get(trigger, {}).get(case.route or "political")
     barrier = _non_delegable(case)
@@ -125,12 +128,7 @@ def operational(trigger: str, case: CaseView, actor: ActorView) -> Grant:
 
 def _non_delegable(case: CaseView) -> Reason | None:
     if _council_reserved(case):
-        return Reason(
-            "COUNCIL_RESERVED",
-            "Only the council decides this matter.",
-            "Endast fullmäktige beslutar i detta ärende.",
-            "KL 5:1–2",
-        )
+        return _council_matter(case)
     flags = sorted(case.flags & NON_DELEGABLE_FLAGS)
     if flags or (case.matter and case.matter.non_delegable):
         return Reason(
@@ -154,11 +152,21 @@ def _is_delegate(delegate: Mapping[str, Any], case: CaseView, actor: ActorView) 
         return unit in case.units and (unit, delegate.get("role")) in actor.posts
     if kind == "membership":
         return (case.organ, delegate.get("role")) in actor.seats
-    if kind == "person":
-        return delegate.get("person_id") == actor.person_id
-    if kind == "automated":
-        return actor.function is not None and delegate.get("function") == actor.function
+    if kind == "person":  # while they hold a seat in the organ, or a post (employees)
+        placed = any(organ == case.organ for organ, _ in actor.seats) or bool(actor.posts)
+        return delegate.get("person_id") == actor.person_id and placed
+    if kind == "automated":  # KL 6:38 second paragraph, whatever the adoption judged
+        lawful = case.appeal_route == "administrative_appeal" and "procurement" not in case.flags
+        lawful = lawful and not (case.matter and case.matter.procurement)
+        return lawful and actor.function is not None and delegate.get("function") == actor.function
     return False  # presidia and sub-committees decide in meetings
+
+
+def _in_scope(entry: EntryView, case: CaseView) -> bool:
+    """A post's entry covers the cases of its unit and those below: whoever stands in for the
+    post, or was passed its power, decides no further than the post itself."""
+    delegate = entry.delegate
+    return delegate.get("kind") != "position" or delegate.get("unit") in case.units
 
 
 def _acting(
@@ -167,7 +175,10 @@ def _acting(
     """Every way the actor holds the entries: as the delegate; as the substitute while the
     delegate is recorded absent; as the employee the head of administration passed the entry
     on to (KL 7:6). The caller picks the narrowest that holds the case."""
-    standing_in = [e for e in entries if e.substitute and _is_delegate(e.substitute, case, actor)]
+    entries_here = [e for e in entries if _in_scope(e, case)]
+    standing_in = [
+        e for e in entries_here if e.substitute and _is_delegate(e.substitute, case, actor)
+    ]
     held: list[Acting] = [
         *((e, {}) for e in entries if _is_delegate(e.delegate, case, actor)),
         *(
@@ -177,7 +188,7 @@ def _acting(
         ),
         *(
             (e, {"subdelegation": sub.id, "subdelegated_by": sub.granted_by})
-            for e in entries
+            for e in entries_here
             for sub in order.passed_on(e.code)
             if _is_delegate(sub.delegate, case, actor)
         ),
@@ -194,15 +205,20 @@ def _acting(
 
 
 def _within_limit(acting: list[Acting], case: CaseView) -> Acting:
-    """The narrowest entry whose amount limit holds the case's cost."""
-    if case.amount_sek is None and any(e.amount_limit_sek is not None for e, _ in acting):
+    """The narrowest entry whose amount limit holds the case's cost (without a price tag, only
+    an entry without a limit holds it)."""
+    if case.amount_sek is None and all(e.amount_limit_sek is not None for e, _ in acting):
         refuse(
             "AMOUNT_REQUIRED",
             "The delegation has an amount limit, and the case states no cost (price tag).",
             "Delegationen har en beloppsgräns och ärendet saknar prislapp.",
         )
-    amount = case.amount_sek or 0
-    within = [a for a in acting if a[0].amount_limit_sek is None or amount <= a[0].amount_limit_sek]
+    amount = case.amount_sek
+    within = [
+        a
+        for a in acting
+        if a[0].amount_limit_sek is None or (amount is not None and amount <= a[0].amount_limit_sek)
+    ]
     if not within:
         limit = max(e.amount_limit_sek or 0 for e, _ in acting)
         refuse(
@@ -283,15 +299,16 @@ def _council_reserved(case: CaseView) -> bool:
 
 def _refuse_council_matter(case: CaseView) -> None:
     if _council_reserved(case) and case.organ_kind != COUNCIL:
-        refuse(
-            "COUNCIL_RESERVED",
-            f"Only the council decides this matter; {case.organ} prepares it.",
-            f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
-            "KL 5:1–2",
-        )
+        raise Refused([_council_matter(case)])
 
 
-ELECTED_SEATS = frozenset({"chair", "vice_chair", "member"})
+def _council_matter(case: CaseView) -> Reason:
+    return Reason(
+        "COUNCIL_RESERVED",
+        f"Only the council decides this matter; {case.organ} prepares it.",
+        f"Endast fullmäktige beslutar i detta ärende; {case.organ} bereder det.",
+        "KL 5:1–2",
+    )
 
 
 def urgent(trigger: str, case: CaseView, actor: ActorView, order: OrderView | None) -> Grant:

@@ -68,9 +68,9 @@ class AuthorityClaim(Input):
     """Under which authority the step is taken. Left out, the service takes the first that
     holds of: preparation/execution by the caller's post, or the caller's delegation.
 
-    A decision in a meeting names it: an organ decision always (``organ`` defaults to the
-    case's; the council for a council matter), a delegated decision when the delegate is a
-    sub-committee or presidium (``organ`` is that body)."""
+    A decision in a meeting names it: an organ decision always (``organ`` left out is the
+    case's own; name the council for a council matter), a delegated decision when the delegate
+    is a sub-committee or presidium (``organ`` is that body)."""
 
     kind: AuthorityKind
     organ: Code | None = Field(default=None, description="The body that decided in the meeting")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.delegation.reasons import RECUSED, Refused, refuse
+from app.delegation.reasons import RECUSED, refuse
 
 COUNCIL = "council"
 
@@ -66,7 +66,16 @@ def _attending(body: OrganView, meeting: Meeting) -> frozenset[int]:
             f"Not members (or substitutes) of {body.code} on {meeting.held_on}: {strangers}.",
             f"Inte ledamöter (eller ersättare) i {body.code} {meeting.held_on}: {strangers}.",
         )
-    return meeting.present | meeting.substitutes_serving
+    seated = meeting.present | meeting.substitutes_serving
+    if len(seated) > body.seats:
+        refuse(
+            "MORE_SEATED_THAN_SEATS",
+            f"{len(seated)} members and serving substitutes, for {body.seats} seats: a "
+            "substitute serves only for an absent member.",
+            f"{len(seated)} ledamöter och tjänstgörande ersättare på {body.seats} platser: en "
+            "ersättare tjänstgör bara för en frånvarande ledamot.",
+        )
+    return seated
 
 
 def _quorum(body: OrganView, attending: frozenset[int], counted: frozenset[int]) -> str | None:
@@ -88,8 +97,14 @@ def _taking_part(
     body: OrganView, attending: frozenset[int], who: frozenset[int], what: str
 ) -> None:
     """Votes, reservations and requests come from members present and not recused."""
-    if who & body.recused:
-        raise Refused([RECUSED])
+    barred = _ids(who & body.recused)
+    if barred:
+        refuse(
+            "RECUSED_IN_RECORD",
+            f"{what} by members disqualified (jäv) in this case: {barred}.",
+            f"{what} av ledamöter som är jäviga i ärendet: {barred}.",
+            RECUSED.legal_reference,
+        )
     absent = _ids(who - attending)
     if absent:
         refuse(

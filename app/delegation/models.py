@@ -5,7 +5,7 @@ answerable."""
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.cases.models import Case, CaseEvent
@@ -86,7 +86,7 @@ class DelegationEntry(Base):
     subdelegation_allowed: Mapped[bool] = mapped_column(default=False)
     # The organ's clause for urgent matters (KL 6:39): its delegate, the chair or a member the
     # organ appointed, decides what cannot wait, even a matter the organ may not delegate.
-    urgent: Mapped[bool] = mapped_column(default=False)
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Subdelegation(Timestamped, Base):

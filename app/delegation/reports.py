@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.auth.principal import Principal
 from app.cases.models import Case, CaseEvent
-from app.cases.permissions import sight
+from app.cases.permissions import require_read, sight
 from app.cases.repository import in_sight
 from app.delegation.models import ReportableDecision
 from app.delegation.views import Grant
@@ -31,6 +31,7 @@ def listed(
 ) -> list[ReportableDecision]:
     """The organ's reportable decisions, leaving out those on confidential cases the caller
     may not see (the organ's members and recorders see them all)."""
+    require_read(principal)
     organ_row = get_organ(session, organ)
     query = (
         select(ReportableDecision)

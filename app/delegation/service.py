@@ -23,7 +23,7 @@ from app.organisation import repository as org_repo
 from app.organisation.models import Membership, Organ
 from app.organisation.service.common import unique
 from app.organisation.service.structure import get_organ
-from app.organisation.vocabulary import MembershipRole, OrganKind, PersonKind
+from app.organisation.vocabulary import ELECTED_SEATS, MembershipRole, OrganKind, PersonKind
 
 WORKFLOW = "measure"
 
@@ -157,9 +157,6 @@ def delete_entry(session: Session, order_id: int, code: str) -> DelegationOrder:
     return order
 
 
-ELECTED = (MembershipRole.member, MembershipRole.chair, MembershipRole.vice_chair)
-
-
 def _may_be_named(session: Session, organ: Organ, person_id: int, *, urgent: bool) -> bool:
     """KL 6:37, 7:5: one employee, or one member or substitute of the organ itself; for urgent
     matters (KL 6:39) a member only."""
@@ -169,7 +166,7 @@ def _may_be_named(session: Session, organ: Organ, person_id: int, *, urgent: boo
     if person.kind == PersonKind.employee:
         return not urgent
     seats = org_repo.holders_on(session, Membership, place_id=organ.id, role=None, on=today())
-    allowed = ELECTED if urgent else (*ELECTED, MembershipRole.substitute)
+    allowed = ELECTED_SEATS if urgent else ELECTED_SEATS | {MembershipRole.substitute}
     return any(h.person_id == person_id and h.role in allowed for h in seats)
 
 

@@ -31,6 +31,8 @@ class CaseView:
     registered_by: int | None
     council: str | None = None  # the municipality's council, which decides council matters
     minority_referral_used: bool = False  # KL 5:50: once per matter
+    appeal_route: str = "judicial_review"
+    state: str | None = None
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def load_cases(session: Session, cast: Cast) -> None:
         cast,
         closed,
         "approve",
-        {"decision_text": "Nämnden bifaller förslaget.", "decided_on": "2026-02-12"},
+        {"decision_text": "Nämnden bifaller förslaget.", "decided_on": MEETING_DAY},
     )
     _fire(session, cast, closed, "start_implementation", {"responsible_unit": "UTB-GRU"})
     _fire(
@@ -188,7 +188,7 @@ def load_cases(session: Session, cast: Cast) -> None:
         cast,
         closed,
         "complete_implementation",
-        {"outcome_summary": "Alla skolor rapporterar frånvaro digitalt sedan augusti."},
+        {"outcome_summary": "Alla skolor rapporterar frånvaro digitalt sedan november."},
     )
     _fire(
         session,

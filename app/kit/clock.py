@@ -17,3 +17,8 @@ def utcnow() -> datetime:
 def today() -> date:
     """Today's date in Sweden."""
     return datetime.now(MUNICIPAL_TIME).date()
+
+
+def local_date(moment: datetime) -> date:
+    """The Swedish date of a moment."""
+    return moment.astimezone(MUNICIPAL_TIME).date()

@@ -46,6 +46,8 @@ class Organ(Periodic, Timestamped, Base):
     kind: Mapped[OrganKind] = mapped_column(_enum(OrganKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organs.id"), index=True)
     seats: Mapped[int]
+    # The organ's diary number format (app.organisation.diary_format); None: the default.
+    diary_format: Mapped[str | None] = mapped_column(String(64))
 
     parent: Mapped["Organ | None"] = relationship(remote_side=[id], lazy="raise")
 

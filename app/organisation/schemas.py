@@ -26,6 +26,14 @@ Email = Annotated[
     ),
 ]
 Seats = Annotated[int, Field(ge=1, le=1000, description="Number of seats (ledamöter)")]
+DiaryFormatText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]*$"),
+    Field(
+        description="How the organ writes its diary numbers: {organ}, {year} and {seq} "
+        "(the last two required), e.g. '{organ} {year}/{seq}' (the default) gives 'BUN 2026/123'"
+    ),
+]
 
 
 class EndRequest(Input):
@@ -42,14 +50,18 @@ class OrganCreate(Input):
     parent: Code | None = Field(default=None, description="Code of the parent organ")
     seats: Seats
     valid_from: date | None = Field(default=None, description="First day; default today")
+    diary_format: DiaryFormatText | None = None
 
 
 class OrganUpdate(Patch):
-    nullable = frozenset({"parent"})
+    nullable = frozenset({"parent", "diary_format"})
 
     name: Name | None = None
     parent: Code | None = None
     seats: Seats | None = None
+    diary_format: DiaryFormatText | None = Field(
+        default=None, description="null: back to the default format"
+    )
 
 
 class OrganRead(Output):
@@ -59,6 +71,7 @@ class OrganRead(Output):
     kind: OrganKind
     parent: str | None
     seats: int
+    diary_format: str | None = Field(description="null: the default, '{organ} {year}/{seq}'")
     valid_from: date
     valid_to: date | None = Field(description="Last day (inclusive); null while ongoing")
     created_at: datetime
@@ -78,6 +91,7 @@ class OrganRead(Output):
             kind=organ.kind,
             parent=organ.parent.code if organ.parent else None,
             seats=organ.seats,
+            diary_format=organ.diary_format,
             valid_from=organ.valid_from,
             valid_to=organ.valid_to,
             created_at=organ.created_at,

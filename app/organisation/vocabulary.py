@@ -64,6 +64,8 @@ MEMBERSHIP_ROLE_HOLDER: dict[MembershipRole, PersonKind] = {
 POSITION_HOLDER = PersonKind.employee
 
 # Roles that one person at a time holds in an organ or unit.
+# The seats whose holders are the organ's members (ledamöter): counted, voting, deciding.
+ELECTED_SEATS = frozenset({MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member})
 SINGLE_HOLDER_ROLES: frozenset[StrEnum] = frozenset(
     {MembershipRole.chair, PositionRole.head_of_administration, PositionRole.unit_manager}
 )

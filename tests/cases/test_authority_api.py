@@ -186,6 +186,7 @@ def test_a_delegated_decision_under_an_adopted_order(client, world):
         "kind": "delegated_decision",
         "order_version": 1,
         "entry": "4.1",
+        "decided_on": "2026-11-21",  # recorded later than decided: the event says so
         "report_to_organ": True,
     }
 
@@ -360,3 +361,31 @@ def test_an_absence_ends_after_it_starts(client, world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "INVALID_PERIOD"
+
+
+def test_a_decision_is_dated_between_the_last_decision_and_today(client, world, session):
+    """No future day, nothing before the case's last decision (its prioritisation, 2026-11-20),
+    and an organ decides on its meeting's day; each refusal writes nothing."""
+    adopt_premises_order(client, world)
+    case_id = register(client, world, matter_type="lokal")
+    to_decision(client, world, case_id)
+    before = events(session, case_id)
+    delegated = {"kind": "delegated_decision"}
+    for decided_on, authority in [
+        ("2099-01-01", delegated),
+        ("2026-11-19", delegated),
+        ("2026-11-19", None),  # the meeting was held 2026-11-20
+    ]:
+        response = world.step(
+            client,
+            case_id,
+            "approve",
+            {"decision_text": "B", "decided_on": decided_on},
+            headers=world.head if authority else world.secretary,
+            authority=authority,
+        )
+        assert (response.status_code, response.json()["code"]) == (
+            422,
+            "DECISION_DATE_OUT_OF_RANGE",
+        ), decided_on
+    assert events(session, case_id) == before

@@ -24,7 +24,7 @@ def kf_meeting(members, **extra):
     return {
         "kind": "organ_decision",
         "organ": "KF",
-        "meeting": {"held_on": "2026-11-25", "paragraph": "§ 88", "present": members} | extra,
+        "meeting": {"held_on": "2026-11-20", "paragraph": "§ 88", "present": members} | extra,
     }
 
 
@@ -34,7 +34,7 @@ def council_case(client, world):
     return case_id
 
 
-APPROVE = {"decision_text": "Fullmäktige bifaller", "decided_on": "2026-11-25"}
+APPROVE = {"decision_text": "Fullmäktige bifaller", "decided_on": "2026-11-20"}
 REFER = {"reason": "Belys driftskostnaderna"}
 
 

@@ -123,7 +123,7 @@ def test_a_refusal_inside_an_effect_writes_nothing(client, world, session):
     case_id = register(client, world).json()["id"]
     to_valuation(client, world, case_id)
     fire(client, world, case_id, "prioritise", {"period": "2027", "score": 1, "motivation": "m"})
-    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2027-01-02"})
+    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
     before = history(session, case_id)
     response = fire(client, world, case_id, "start_implementation", {"responsible_unit": "NOPE"})
     assert response.status_code == 422
@@ -135,7 +135,7 @@ def test_a_new_proposal_title_like_registration_takes(client, world):
     case_id = register(client, world).json()["id"]
     to_valuation(client, world, case_id)
     fire(client, world, case_id, "prioritise", {"period": "2027", "score": 1, "motivation": "m"})
-    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2027-01-02"})
+    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
     fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB-GRU"})
     fire(client, world, case_id, "complete_implementation", {"outcome_summary": "Klart"})
     too_long = {"report": {"deviations": "d", "conclusions": "c"},

@@ -72,7 +72,7 @@ def test_a_case_from_proposal_to_closed_with_one_referral_back(client, world, se
     fire(client, world, case_id, "submit_assessment")
     fire(client, world, case_id, "prioritise", {"period": "2027", "rank": 1, "motivation": "Akut"})
     fire(client, world, case_id, "approve",
-         {"decision_text": "Nämnden bifaller", "decided_on": "2027-02-10"})  # fmt: skip
+         {"decision_text": "Nämnden bifaller", "decided_on": "2026-11-20"})  # fmt: skip
     started = fire(client, world, case_id, "start_implementation",
                    {"responsible_unit": "UTB-GRU", "milestones": [{"due_on": "2027-08-01",
                     "title": "Paviljong på plats"}]})  # fmt: skip
@@ -113,7 +113,7 @@ def test_other_endings(client, world, trigger, payload, end):
     options = client.get(f"/api/v1/cases/{case_id}/transitions", headers=world.officer).json()
     assert options == []
     again = fire(client, world, case_id, "approve",
-                 {"decision_text": "x", "decided_on": "2027-01-01"}, status=409)  # fmt: skip
+                 {"decision_text": "x", "decided_on": "2026-11-20"}, status=409)  # fmt: skip
     assert again["code"] == "WRONG_STATE"
 
 
@@ -125,7 +125,7 @@ def test_withdrawal_straight_from_proposed(client, world):
 def test_follow_up_spawns_new_proposals(client, world, session):
     case_id = register(client, world)["id"]
     to_decision(client, world, case_id)
-    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2027-02-10"})
+    fire(client, world, case_id, "approve", {"decision_text": "Bifall", "decided_on": "2026-11-20"})
     fire(client, world, case_id, "start_implementation", {"responsible_unit": "UTB-GRU"})
     fire(client, world, case_id, "complete_implementation", {"outcome_summary": "Klart"})
     fire(client, world, case_id, "close", {
@@ -149,7 +149,7 @@ def test_follow_up_spawns_new_proposals(client, world, session):
         ("scope_assessment", {"level": "simplified"}, 409, "ROUTE_NOT_SET"),
         ("triage", {"route": "sideways", "motivation": "x"}, 422, "VALIDATION_FAILED"),
         ("triage", {"route": "political"}, 422, "VALIDATION_FAILED"),
-        ("approve", {"decision_text": "x", "decided_on": "2027-01-01"}, 409, "WRONG_STATE"),
+        ("approve", {"decision_text": "x", "decided_on": "2026-11-20"}, 409, "WRONG_STATE"),
         ("launch_rocket", {}, 404, "UNKNOWN_TRIGGER"),
     ],
 )

@@ -10,7 +10,14 @@ from app.delegation.authority import resolve
 from app.delegation.meetings import Meeting, OrganView
 from app.delegation.reasons import Refused
 from app.delegation.rules import MatterFacts
-from app.delegation.views import ActorView, AuthorityKind, CaseView, EntryView, OrderView
+from app.delegation.views import (
+    ActorView,
+    AuthorityKind,
+    CaseView,
+    EntryView,
+    OrderView,
+    SubView,
+)
 
 SKOLSKJUTS = MatterFacts("skolskjuts", False, False, False, "administrative_appeal")
 CASE = CaseView(
@@ -467,3 +474,100 @@ def test_the_substitute_acts_only_while_the_delegate_is_absent():
         ).details["entry"]
         == "3.2"
     )
+
+
+# What a review found: each a rule of the law the resolver now keeps.
+
+UTB_HEAD = {"kind": "position", "role": "head_of_administration", "unit": "UTB"}
+
+
+def test_a_subdelegate_decides_no_further_than_the_post_that_passed_it_on():
+    """KL 7:6: the employee holds the head's power, within the head's administration."""
+    order = OrderView(
+        1,
+        (EntryView("4.1", ("skolskjuts",), ("approve",), UTB_HEAD, None, True),),
+        subdelegations=(SubView(7, "4.1", {"kind": "person", "person_id": 9}, granted_by=7),),
+    )
+    elsewhere = dataclasses.replace(CASE, units=("KULT-BIB", "KULT"))
+    assert refusal("approve", ACTORS["officer"], elsewhere, kind=DEL, order=order) == [
+        "NOT_DELEGATE"
+    ]
+    assert (
+        resolve("approve", CASE, ACTORS["officer"], kind=DEL, order=order).details["subdelegation"]
+        == 7
+    )
+
+
+def test_an_automated_function_decides_only_appealable_non_procurement_cases():
+    """KL 6:38 second paragraph, judged on the case as well as at adoption."""
+    order = OrderView(
+        1,
+        (
+            EntryView(
+                "7.1",
+                ("skolskjuts",),
+                ("approve",),
+                {"kind": "automated", "function": "e-tjanst"},
+                None,
+                True,
+            ),
+        ),
+    )
+    machine = ActorView(None, None, frozenset(), frozenset(), function="e-tjanst")
+    appealable = dataclasses.replace(CASE, appeal_route="administrative_appeal")
+    assert resolve("approve", appealable, machine, kind=DEL, order=order).kind == DEL
+    for case in (
+        CASE,  # judicial review
+        dataclasses.replace(appealable, flags=frozenset({"procurement"})),
+    ):
+        assert refusal("approve", machine, case, kind=DEL, order=order) == ["NOT_DELEGATE"]
+
+
+def test_a_named_delegate_decides_only_while_holding_a_seat_or_a_post():
+    order = OrderView(
+        1,
+        (
+            EntryView(
+                "5.1", ("skolskjuts",), ("approve",), {"kind": "person", "person_id": 5}, None, True
+            ),
+        ),
+    )
+    seated = ACTORS["member"]
+    assert resolve("approve", CASE, seated, kind=DEL, order=order).kind == DEL
+    unseated = ActorView(5, "elected", frozenset(), frozenset())
+    assert refusal("approve", unseated, kind=DEL, order=order) == ["NOT_DELEGATE"]
+
+
+def test_the_proposer_withdraws_only_before_the_decision():
+    proposer = ACTORS["proposer"]
+    for state in ("proposed", "decision"):
+        undecided = dataclasses.replace(CASE, state=state)
+        assert resolve("withdraw", undecided, proposer, kind=None, order=ORDER).kind == OP
+    decided = dataclasses.replace(CASE, state="planning")
+    assert "NOT_OPERATIONAL" in refusal("withdraw", proposer, decided, kind=None, order=ORDER)
+
+
+def test_an_unlimited_point_needs_no_price_tag():
+    order = OrderView(
+        1,
+        (
+            EntryView("3.2", ("skolskjuts",), ("approve",), UTB_HEAD, 500_000, True),
+            EntryView("3.5", ("skolskjuts",), ("approve",), UTB_HEAD, None, True),
+        ),
+    )
+    unpriced = dataclasses.replace(CASE, amount_sek=None)
+    assert (
+        resolve("approve", unpriced, ACTORS["head"], kind=DEL, order=order).details["entry"]
+        == "3.5"
+    )
+
+
+def test_substitutes_serve_only_for_absent_members():
+    crowded = meeting(range(100, 106), substitutes=range(200, 206))  # 12 for 11 seats
+    assert refusal(
+        "approve",
+        ACTORS["secretary"],
+        kind=AuthorityKind.organ_decision,
+        organ=BUN,
+        meeting=crowded,
+    ) == ["MORE_SEATED_THAN_SEATS"]

@@ -655,7 +655,7 @@ FOR, AGAINST = frozenset({100, 101, 102, 103}), frozenset({104, 105})
         (
             Votes(FOR, AGAINST),
             dataclasses.replace(BUN, seats=7, recused=frozenset({101})),
-            "RECUSED",
+            "RECUSED_IN_RECORD",
         ),
     ],
     ids=["for_and_against", "for_and_abstaining", "absent_voter", "recused_voter"],

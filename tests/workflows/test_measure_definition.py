@@ -37,7 +37,7 @@ VALID_PAYLOADS = {
     "scope_assessment": {"level": "none", "motivation": "Ren verkställighet"},
     "submit_assessment": {},
     "prioritise": {"period": "2027", "score": 72.5, "motivation": "Hög nytta"},
-    "approve": {"decision_text": "Nämnden bifaller förslaget", "decided_on": "2027-02-10"},
+    "approve": {"decision_text": "Nämnden bifaller förslaget", "decided_on": "2026-11-20"},
     "reject": {"decision_text": "Nämnden avslår", "motivation": "Medel saknas"},
     "refer_back": {"reason": "Belys kostnaderna", "requested_by": ["Eva Ek"]},
     "start_implementation": {"responsible_unit": "UTB-GRU", "budget_sek": 250000},

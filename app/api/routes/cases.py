@@ -3,7 +3,7 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
@@ -53,7 +53,7 @@ def _if_match(value: str | None) -> int | None:
     "",
     summary="Register a case (a proposed measure)",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(403),
+    responses=responses(403, 409),
 )
 def create_case(
     request: Request,
@@ -78,6 +78,23 @@ def list_cases(
 ) -> Page[CaseRead]:
     rows = records.list_cases(session, principal, window, states=state or [], organ=organ)
     return Page[CaseRead].model_validate(page(request, rows, records.to_read))
+
+
+@router.get(
+    "/by-diary-number/{nr:path}",
+    summary="Get a case by its diary number",
+    description="The diary number as written, percent-encoded: `BUN 2026/123` is "
+    "`/cases/by-diary-number/BUN%202026%2F123` (a slash may also be sent as it is, "
+    "`…/BUN%202026/123`). A case the caller may not see is 404, as under `/cases/{case_id}`.",
+    responses=responses(403, 404),
+)
+def get_case_by_diary_number(
+    response: Response,
+    session: SessionDep,
+    principal: PrincipalDep,
+    nr: Annotated[str, Path(max_length=128, description="The diary number, e.g. BUN 2026/123")],
+) -> CaseRead:
+    return _etag(response, records.get_by_diary_number(session, principal, nr))
 
 
 @router.get("/{case_id}", summary="Get a case", responses=responses(403, 404))

@@ -5,6 +5,7 @@ both languages and its legal reference."""
 
 import dataclasses
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
+from app.cases import repository as case_repo
 from app.cases.models import Case, CaseEvent
 from app.cases.service.recusals import barred
 from app.delegation import repository as delegation_repo
@@ -22,13 +24,12 @@ from app.delegation.reasons import Reason, Refused
 from app.delegation.rules import MatterFacts
 from app.delegation.views import ActorView, CaseView, EntryView, Grant, OrderView, SubView
 from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
-from app.kit.clock import today
+from app.kit.clock import local_date, today
 from app.organisation import repository as org_repo
 from app.organisation.models import Membership, Organ, Position
 from app.organisation.service.structure import referenced_organ
-from app.organisation.vocabulary import MembershipRole, PositionRole
+from app.organisation.vocabulary import ELECTED_SEATS, MembershipRole, PositionRole
 
-SEATED = (MembershipRole.chair, MembershipRole.vice_chair, MembershipRole.member)
 CONFLICTS = frozenset(
     {
         "QUORUM_NOT_MET",
@@ -45,6 +46,9 @@ MISSING_DATA = frozenset(
         "VOTED_TWICE",
         "RESERVATION_NOT_ALLOWED",
         "REQUESTERS_ONLY_FOR_REFERRAL",
+        "RECUSED_IN_RECORD",
+        "MORE_SEATED_THAN_SEATS",
+        "DECISION_DATE_OUT_OF_RANGE",
         "MEETING_REQUIRED",
         "AMOUNT_REQUIRED",
     }
@@ -89,6 +93,8 @@ def case_view(session: Session, case: Case) -> CaseView:
         amount_sek=case.estimated_cost_sek,
         registered_by=case.registered_by_person_id,
         council=council.code if council else None,
+        appeal_route=case.appeal_route,
+        state=case.state,
     )
 
 
@@ -160,8 +166,8 @@ def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
 def _delegate_absent(
     session: Session, organ_id: int, delegate: Mapping[str, Any], on: date
 ) -> bool:
-    """The delegate is recorded absent on ``on``: whoever holds the post or seat (or the named
-    person) has an absence covering the day."""
+    """The delegate cannot act on ``on`` (förfall): the post or seat is vacant, or whoever holds
+    it (or the named person) has an absence covering the day."""
     kind = delegate.get("kind")
     holders: list[int] = []
     if kind == "person":
@@ -176,7 +182,7 @@ def _delegate_absent(
         role_m = MembershipRole(delegate["role"])
         found = org_repo.holders_on(session, Membership, place_id=organ_id, role=role_m, on=on)
         holders = [h.person_id for h in found]
-    return bool(holders) and set(holders) <= org_repo.absent_on(session, holders, on)
+    return not holders or set(holders) <= org_repo.absent_on(session, holders, on)
 
 
 def organ_view(
@@ -186,7 +192,7 @@ def organ_view(
     return OrganView(
         code=organ.code,
         seats=organ.seats,
-        members=frozenset(h.person_id for h in holdings if h.role in SEATED),
+        members=frozenset(h.person_id for h in holdings if h.role in ELECTED_SEATS),
         substitutes=frozenset(h.person_id for h in holdings if h.role == MembershipRole.substitute),
         recused=recused,
         kind=organ.kind.value,
@@ -251,6 +257,34 @@ def _actor_on(session: Session, actor: ActorView, on: date) -> ActorView:
     )
 
 
+def _effective_day(event: CaseEvent) -> date:
+    """The day a step took effect: its meeting's or its stated decision day, else the day it
+    was recorded."""
+    for value in ((event.authority or {}).get("held_on"), (event.payload or {}).get("decided_on")):
+        if isinstance(value, str):
+            with suppress(ValueError):
+                return date.fromisoformat(value)
+    return local_date(event.created_at)
+
+
+def _check_day(session: Session, case: Case, day: date, stated: date | None) -> None:
+    """A decision is dated no later than today and no earlier than the case's last decision
+    (decisions follow one another), and an organ's decision on its meeting's day. A date in
+    between is judged by the order and the roles of that day, and the event notes the day it
+    was recorded."""
+    step = case_repo.last_decision(session, case.id)
+    earliest = _effective_day(step) if step else None
+    wrong = day > today() or (earliest is not None and day < earliest)
+    if wrong or (stated is not None and stated != day):
+        raise InvalidInput(
+            f"The decision's day {stated or day} must be its meeting's, not before the case's "
+            f"last decision ({earliest}) and not after today.",
+            f"Beslutsdagen {stated or day} ska vara sammanträdets, inte före ärendets senaste "
+            f"beslut ({earliest}) och inte efter i dag.",
+            code="DECISION_DATE_OUT_OF_RANGE",
+        )
+
+
 def authorise(
     session: Session,
     principal: Principal,
@@ -267,6 +301,7 @@ def authorise(
     held, that day."""
     meeting = claim.meeting if claim else None
     on = meeting.held_on if meeting else decided_on or today()
+    _check_day(session, case, on, decided_on if meeting else None)
     barred_ids = barred(session, case.id)
     actor = actor_view(principal, barred_ids)
     if meeting is None and on != today() and not principal.via_api_key:
@@ -295,6 +330,13 @@ def authorise(
         raise refusal(refused) from refused
 
 
-def recorded(grant: Grant) -> dict[str, Any]:
-    """The authority as the event keeps it."""
-    return {"kind": grant.kind.value, **grant.details, "report_to_organ": grant.report_to_organ}
+def recorded(grant: Grant, decided_on: date | None = None) -> dict[str, Any]:
+    """The authority as the event keeps it; a decision recorded after its day says so."""
+    late = decided_on is not None and decided_on != today() and "held_on" not in grant.details
+    dated = {"decided_on": decided_on.isoformat()} if late and decided_on else {}
+    return {
+        "kind": grant.kind.value,
+        **grant.details,
+        **dated,
+        "report_to_organ": grant.report_to_organ,
+    }

@@ -2,20 +2,25 @@
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit.chain import GENESIS, content_of, json_copy, seal
 from app.auth.principal import Principal
 from app.cases import errors
 from app.cases import repository as repo
 from app.cases.models import Case, CaseEvent
 from app.cases.permissions import require_read, require_write, sight
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
+from app.cases.service import diary
 from app.cases.service.definitions import current, engine_of
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
+from app.kit.clock import utcnow
 from app.kit.pagination import Slice, Window, cut
 from app.organisation import repository as org_repo
+from app.organisation.service.common import unique
 from app.organisation.service.structure import get_organ, referenced_organ, referenced_unit
 
 WORKFLOW = "measure"
@@ -33,21 +38,41 @@ def append_event(
     from_state: str | None = None,
     to_state: str | None = None,
 ) -> CaseEvent:
-    """The next event of the case's history. The case row is locked or version-checked by the
-    caller, so sequence numbers never collide (a unique key refuses it if they would)."""
-    case.last_event_seq += 1
+    """The next event of the case's history, sealed into its hash chain (``app.audit.chain``).
+    The case row is locked or version-checked by the caller, so sequence numbers never collide
+    (a unique key refuses it if they would) and the head it keeps is the newest event's.
+
+    The event stores the JSON it was sealed over (a copy, so a caller changing its dicts later
+    cannot make the row disagree with its hash). A new case is written first, for the id its
+    first event seals; that event's head is then set by a statement of its own, which does not
+    count as a change of the case (a registered case is version 1)."""
+    if case.id is None:
+        session.flush()
+    prev_hash = GENESIS if case.last_event_seq == 0 else case.last_event_hash
     event = CaseEvent(
         case=case,
-        seq=case.last_event_seq,
+        case_id=case.id,
+        seq=case.last_event_seq + 1,
         kind=kind.value,
         trigger=trigger,
         from_state=from_state,
         to_state=to_state,
-        payload=payload,
-        authority=authority or {},
+        payload=json_copy(payload),
+        authority=json_copy(authority or {}),
         actor_person_id=principal.person_id,
         actor_api_key_id=principal.api_key_id,
+        created_at=utcnow(),
+        prev_hash=prev_hash,
     )
+    event.hash = seal(prev_hash, content_of(event))
+    if event.seq == 1:
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id)
+            .values(last_event_seq=event.seq, last_event_hash=event.hash)
+        )
+    else:
+        case.last_event_seq, case.last_event_hash = event.seq, event.hash
     session.add(event)
     return event
 
@@ -113,7 +138,9 @@ def new_case(
     organ = referenced_organ(session, data.organ, "organ")
     unit = referenced_unit(session, data.unit, "unit") if data.unit else None
     workflow = current(session, WORKFLOW)
+    number = diary.number_for(session, principal, organ, data.diary_number)
     case = Case(
+        diary_number=number,
         title=data.title,
         problem=data.problem,
         description=data.description,
@@ -135,10 +162,15 @@ def new_case(
         registered_by_person_id=principal.person_id,
         registered_by_api_key_id=principal.api_key_id,
     )
-    session.add(case)
+    with unique(session, diary.taken(number)):  # an imported number, or another organ's format
+        session.add(case)
     append_event(
         session, case, principal, EventKind.registered,
-        payload=data.model_dump(mode="json") | {"origin_case_id": origin_case_id},
+        payload=data.model_dump(mode="json") | {
+            "origin_case_id": origin_case_id,
+            "diary_number": number,
+            "diary_number_imported": data.diary_number is not None,
+        },
         to_state=case.state,
     )  # fmt: skip
     session.flush()
@@ -160,6 +192,15 @@ def register(session: Session, principal: Principal, data: CaseCreate) -> Case:
 def get_case(session: Session, principal: Principal, case_id: int) -> Case:
     require_read(principal)
     return _found(session, principal, case_id, repo.case_by_id(session, case_id))
+
+
+def get_by_diary_number(session: Session, principal: Principal, number: str) -> Case:
+    """The case with the diary number; one the caller may not see is 404, as under ``get_case``."""
+    require_read(principal)
+    case = repo.case_by_diary_number(session, number)
+    if case is None or not visible(session, principal, case):
+        raise diary.case_not_found(number)
+    return case
 
 
 def list_cases(
@@ -192,6 +233,7 @@ def to_read(case: Case) -> CaseRead:
     )
     return CaseRead(
         id=case.id,
+        diary_number=case.diary_number,
         title=case.title,
         problem=case.problem,
         description=case.description,

@@ -3,6 +3,7 @@ engine answers. One transaction: lock the case, ask the engine, apply the trigge
 append the event."""
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -161,14 +162,12 @@ EFFECTS: dict[str, Effect] = {  # by payload schema: what the effect reads
 
 def decision_day(data: dict[str, Any] | None) -> date | None:
     """The day a decision says it was taken (an approval's ``decided_on``), read ahead of the
-    payload's validation so the authority is judged for that day; a day that is not a date, or
-    is still to come, is left to the validation."""
+    payload's validation so the authority is judged for that day; what is not a date is left
+    to the validation."""
     value = (data or {}).get("decided_on")
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return day if day is not None and day <= today() else None
+    with suppress(ValueError, TypeError):
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    return None
 
 
 def fire(
@@ -193,7 +192,8 @@ def fire(
     except WrongState as exc:
         raise errors.wrong_state(exc) from exc
     view = case_view(session, case)
-    grant = authorise(session, principal, case, view, trigger, claim, decision_day(data))
+    decided_on = decision_day(data)
+    grant = authorise(session, principal, case, view, trigger, claim, decided_on)
     try:
         payload: Payload = engine.parse_payload(trigger, data)
         require_fl(case.appeal_route, payload)
@@ -208,7 +208,7 @@ def fire(
     case.state = firing.to_state
     event = append_event(
         session, case, principal, EventKind.transitioned,
-        payload=payload.model_dump(mode="json"), authority=recorded(grant),
+        payload=payload.model_dump(mode="json"), authority=recorded(grant, decided_on),
         trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
     )  # fmt: skip
     reports.record(session, case, event, grant)

@@ -1,8 +1,9 @@
 """Editing a case's registry metadata and flags (PATCH): each change an event with what it was
 and what it became. Who may edit: whoever keeps or prepares the case (a registrar, the organ's
-secretary or chair, a post in the responsible unit or above it, an integration key). Flags that decide
-who may decide (KL 6:38, 5:1–2) are the head of administration's to set, as at triage, or the
-organ's chair's; lifting one is the chair's alone, as an override of the head's judgement."""
+secretary or chair, a post in the responsible unit or above it, an integration key). Flags
+that decide who may decide (KL 6:38, 5:1–2) are the head of administration's to set, as at
+triage, or the organ's chair's; lifting one is the chair's alone, as an override of the head's
+judgement."""
 
 from typing import Any
 
@@ -37,8 +38,7 @@ def _may_edit(principal: Principal, view: CaseView) -> bool:
 
 def _chairs(principal: Principal, view: CaseView) -> bool:
     return any(
-        m.organ_code == view.organ and m.role == MembershipRole.chair
-        for m in principal.memberships
+        m.organ_code == view.organ and m.role == MembershipRole.chair for m in principal.memberships
     )
 
 

@@ -9,6 +9,7 @@ from app.kit.clock import today
 from app.kit.pagination import Slice, Window, cut
 from app.organisation import errors
 from app.organisation import repository as repo
+from app.organisation.diary_format import check_format
 from app.organisation.models import Membership, Organ, Position, Unit
 from app.organisation.schemas import OrganCreate, OrganUpdate, UnitCreate, UnitUpdate
 from app.organisation.service.common import end_record, unique
@@ -81,8 +82,11 @@ def create_organ(session: Session, data: OrganCreate) -> Organ:
         parent=parent,
         seats=data.seats,
         valid_from=data.valid_from or today(),
+        diary_format=data.diary_format,
     )
     _check_organ_parent(organ, parent)
+    if data.diary_format is not None:
+        check_format(data.diary_format)
     with unique(session, errors.already_exists("organ", "Organet", data.code)):
         session.add(organ)
     return organ
@@ -98,6 +102,10 @@ def update_organ(session: Session, code: str, data: OrganUpdate) -> Organ:
         organ.name = data.name
     if data.seats is not None:
         organ.seats = data.seats
+    if "diary_format" in data.model_fields_set:
+        if data.diary_format is not None:
+            check_format(data.diary_format)
+        organ.diary_format = data.diary_format
     session.flush()
     return organ
 
