@@ -4,9 +4,11 @@ request is 422 ``IDEMPOTENCY_KEY_REUSED``. Keys belong to the credential that se
 expire after ``idempotency_ttl_hours``.
 
 Only successful answers (2xx) are kept: a refused request changed nothing, so its retry is
-judged afresh. The key, the work and the answer are one transaction: this middleware opens the
-session, the route uses it (``get_session`` finds it on the request), and the answer is stored
-before the commit, so a crash never leaves work without its record or a record without work."""
+judged afresh. An answer marked ``Cache-Control: no-store`` (a new API key, shown once) is never
+kept: such a request is not idempotent. The key, the work and the answer are one transaction:
+this middleware opens the session, the route uses it (``get_session`` finds it on the
+request), and the answer is stored before the commit, so a crash never leaves work without its
+record or a record without work."""
 
 from datetime import timedelta
 from typing import Any
@@ -102,7 +104,10 @@ class Idempotency:
         scope.setdefault("state", {})["session"] = session
         status, response_headers, chunks = await _run(self.app, scope, body)
         content = b"".join(chunks)
-        if 200 <= status < 300:
+        if 200 <= status < 300 and "no-store" in response_headers.get("cache-control", ""):
+            await to_thread.run_sync(store.forget, session, outcome.record)  # a secret: not kept
+            await to_thread.run_sync(session.commit)
+        elif 200 <= status < 300:
             kept = {k: v for k, v in response_headers.items() if k in KEPT_HEADERS}
             store.answer(outcome.record, status, kept, content)
             await to_thread.run_sync(session.commit)

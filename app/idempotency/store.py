@@ -69,6 +69,12 @@ def answer(
     record.status_code, record.headers, record.body = status_code, headers, body
 
 
+def forget(session: Session, record: IdempotencyRecord) -> None:
+    """Give the key up: the answer is not to be kept (it holds a secret)."""
+    session.delete(record)
+    session.flush()
+
+
 def purge(session: Session, now: datetime) -> int:
     """Delete the expired keys; the number deleted."""
     result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))

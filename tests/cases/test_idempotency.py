@@ -138,3 +138,16 @@ def test_a_concurrent_retry_waits_for_the_first_and_gets_its_answer(postgres_eng
     first.close()
     thread.join(timeout=10)
     assert outcome == [store.Answered(201, {"location": "/x"}, b"{}")]
+
+
+def test_a_new_api_key_is_never_kept_for_a_replay(client, world, session):
+    """The key is shown once and stored only as a hash: its answer is not kept either."""
+    body = {"name": "P360", "scopes": ["cases:read"]}
+    headers = world.registrar | {"Idempotency-Key": "key-1"}
+    first = client.post("/api/v1/api-keys", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.headers["Cache-Control"] == "no-store"
+    assert count(session, IdempotencyRecord) == 0
+    assert first.json()["key"].encode() not in b"".join(
+        session.scalars(select(IdempotencyRecord.body)).all() or [b""]
+    )

@@ -30,6 +30,7 @@ def create_api_key(
 ) -> ApiKeyCreated:
     key, plain = service.create_api_key(session, body)
     located(request, response, "get_api_key", key_id=key.id)
+    response.headers["Cache-Control"] = "no-store"  # the key itself: kept nowhere, replayed never
     return ApiKeyCreated.model_validate(
         {**ApiKeyRead.model_validate(key).model_dump(), "key": plain}
     )
