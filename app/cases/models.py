@@ -33,11 +33,17 @@ class Case(Timestamped, Base):
     __table_args__ = (
         Index("ix_cases_organ_id_state", "organ_id", "state"),
         Index("ix_cases_organ_id_priority_period", "organ_id", "priority_period"),
+        Index("ix_cases_updated_at_id", "updated_at", "id"),
+        Index("ix_cases_created_at", "created_at"),
+        Index("ix_cases_organ_id_matter_type", "organ_id", "matter_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Diarienummer: given at registration from the organ's series (DiarySeries), or imported.
     diary_number: Mapped[str] = mapped_column(String(128), unique=True)
+    # The number with each run of digits zero-padded, so that text order is the diary's order
+    # (BUN 2026/9 before BUN 2026/10) whatever the organ's format (``app.cases.search``).
+    diary_sort_key: Mapped[str] = mapped_column(String(256), index=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
@@ -50,6 +56,13 @@ class Case(Timestamped, Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     appeal_route: Mapped[str] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(default=False)
+    # The secrecy marking (OSL 5 kap. 5 §) a confidential case carries: the provision, the day
+    # it was marked and the authority that marked it. All three or none.
+    secrecy_provision: Mapped[str | None] = mapped_column(String(200))
+    secrecy_marked_on: Mapped[date | None]
+    secrecy_marked_by: Mapped[str | None] = mapped_column(String(200))
+    # Handläggare: the official who prepares the case.
+    case_officer_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflow_definitions.id"), index=True)
     state: Mapped[str] = mapped_column(String(64), index=True)

@@ -38,7 +38,8 @@ def require_write(principal: Principal) -> None:
 class Sight:
     """Which confidential cases a caller sees: all of them, or those of the organs it holds a
     membership in, of the units it holds a position in (and the units beneath them), and those
-    it registered itself. Cases that are not confidential are seen by anyone who may read cases.
+    it registered itself or is the case officer of. Cases that are not confidential are seen by
+    anyone who may read cases.
 
     Evaluated in two places that must agree: ``sees`` for one case, and
     ``app.cases.repository.in_sight`` for a query.
@@ -49,21 +50,28 @@ class Sight:
     organ_ids: frozenset[int] = frozenset()
     unit_ids: frozenset[int] = frozenset()
 
-    def sees(self, *, organ_id: int, units: Collection[int], registered_by: int | None) -> bool:
+    def sees(
+        self,
+        *,
+        organ_id: int,
+        units: Collection[int],
+        registered_by: int | None,
+        officer: int | None = None,
+    ) -> bool:
         """Whether a confidential case is in sight; ``units`` are its responsible unit and every
         unit above it."""
         return (
             self.everything
             or organ_id in self.organ_ids
             or not self.unit_ids.isdisjoint(units)
-            or (registered_by is not None and registered_by == self.person_id)
+            or (self.person_id is not None and self.person_id in (registered_by, officer))
         )
 
 
 def sight(principal: Principal) -> Sight:
     """A person sees the confidential cases of the organs and units they hold a role in today
-    (any role: secretaries and substitutes too), those they registered, and, as a registrar
-    (who keeps the diary), all of them. An API key sees them all with the
+    (any role: secretaries and substitutes too), those they registered or prepare, and, as a
+    registrar (who keeps the diary), all of them. An API key sees them all with the
     ``cases:confidential`` scope and none without, whoever owns it. Administering the
     organisation is no role on a case."""
     if principal.via_api_key:

@@ -1,14 +1,11 @@
 """Every query of cases, definitions, revisions and events."""
 
-from collections.abc import Sequence
-
 from sqlalchemy import ColumnElement, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from app.cases.models import AssessmentRevision, Case, CaseEvent, DiarySeries, WorkflowDefinition
 from app.cases.permissions import Sight
-from app.kit.pagination import Window
 from app.organisation.repository import units_within
 
 # Definitions
@@ -62,25 +59,8 @@ def in_sight(sight: Sight) -> ColumnElement[bool]:
         seen.append(Case.unit_id.in_(units_within(sight.unit_ids)))
     if sight.person_id is not None:
         seen.append(Case.registered_by_person_id == sight.person_id)
+        seen.append(Case.case_officer_person_id == sight.person_id)
     return or_(*seen)
-
-
-def list_cases(
-    session: Session,
-    window: Window,
-    *,
-    sight: Sight,
-    states: Sequence[str] = (),
-    organ_id: int | None = None,
-) -> list[Case]:
-    query = select(Case).options(*CASE_LOADS).where(in_sight(sight))
-    if states:
-        query = query.where(Case.state.in_(states))
-    if organ_id is not None:
-        query = query.where(Case.organ_id == organ_id)
-    if window.after is not None:
-        query = query.where(Case.id > window.after)
-    return list(session.scalars(query.order_by(Case.id).limit(window.limit + 1)))
 
 
 def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -> list[Case]:

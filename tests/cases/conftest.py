@@ -110,5 +110,15 @@ CASE = {
     "estimated_cost_sek": 2_400_000,
 }
 
+SECRET = {
+    "confidential": True,
+    "secrecy": {
+        "provision": "OSL 26 kap. 1 §",
+        "marked_on": "2026-01-15",
+        "marked_by": "Barn- och utbildningsnämnden",
+    },
+}
+"""The fields of a confidential case, with its secrecy marking."""
+
 COMPLETE_SIMPLIFIED = SIMPLIFIED
 """A simplified assessment with everything its level requires (the demo's)."""

@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.cases.models import Case
 from app.cases.permissions import require_write
 from app.cases.schemas import CaseUpdate
+from app.cases.service import registry
 from app.cases.service.authority import case_view
 from app.cases.service.records import append_event, flush_checked, locked_case
 from app.cases.service.recusals import barred
@@ -100,12 +101,26 @@ def update_case(
         change("flags", sorted(case.flags), sorted(after))
         if case.route == "operational" and after & POLITICAL_FLAGS:
             change("route", case.route, "political")  # the organ's now: BRIEF §5
+    if "case_officer_id" in wanted:
+        officer = wanted["case_officer_id"]
+        after_officer = registry.case_officer(session, officer) if officer else None
+        change("case_officer_id", case.case_officer_person_id, after_officer)
+    carried = registry.kept(case)
+    if "confidential" in wanted or "secrecy" in wanted:
+        confidential = wanted.get("confidential", case.confidential)
+        carried = registry.marking(confidential, data.secrecy, registry.kept(case))
+        change("confidential", case.confidential, confidential)
+        change("secrecy", registry.as_json(registry.kept(case)), registry.as_json(carried))
     if not changes:
         return case
     for name, values in changes.items():
         if name == "unit":
             unit = referenced_unit(session, values["after"], "unit") if values["after"] else None
             case.unit, case.unit_id = unit, unit.id if unit else None
+        elif name == "case_officer_id":
+            case.case_officer_person_id = values["after"]
+        elif name == "secrecy":
+            registry.apply(case, carried)
         else:
             setattr(case, name, values["after"])
     append_event(session, case, principal, EventKind.updated, payload={"changes": changes})
