@@ -12,7 +12,6 @@ A page is cut by keyset: after the last row's (sort value, id), so rows inserted
 never shift a later page, and a page deep in the list costs what the first does.
 """
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,12 +24,14 @@ from sqlalchemy import (
     Select,
     and_,
     cast,
+    column,
     exists,
     func,
     literal,
     literal_column,
     or_,
     select,
+    table,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -43,6 +44,8 @@ from app.cases.repository import CASE_LOADS, in_sight
 from app.kit.pagination import MAX_ID, InvalidCursor, Position, SortValue
 from app.organisation.repository import units_within
 
+FTS = table("cases_fts", column("rowid"), column("cases_fts"))
+"""SQLite's FTS5 index of cases (migration 20261128_0011); its own name is its match column."""
 Q = TypeVar("Q", bound=Select[Any])
 WORD = re.compile(r"\w+")
 MAX_WORDS = 16
@@ -217,7 +220,7 @@ def _filtered(session: Session, query: Q, where: CaseFilter, sight: Sight) -> Q:
 
 def _has_flags(session: Session, flags: Sequence[str]) -> ColumnElement[bool]:
     if _dialect(session) == "postgresql":  # served by ix_cases_flags (GIN, jsonb_path_ops)
-        return cast(Case.flags, JSONB).op("@>")(cast(json.dumps(sorted(flags)), JSONB))
+        return cast(Case.flags, JSONB).contains(sorted(flags))
     each = func.json_each(Case.flags).table_valued("value")
     return and_(*(exists().select_from(each).where(each.c.value == flag) for flag in flags))
 
@@ -231,12 +234,8 @@ def _matches(session: Session, text: str) -> ColumnElement[bool]:
         query = " & ".join(f"{word}:*" for word in found)
         match = _document().bool_op("@@")(func.to_tsquery(_swedish(), query))
     else:
-        fts: ColumnClause[Any] = literal_column("cases_fts")
         terms = " ".join(f'"{word}"*' for word in found)
-        rows: Select[Any] = (
-            select(literal_column("rowid")).select_from(fts).where(fts.op("MATCH")(terms))
-        )
-        match = Case.id.in_(rows)
+        match = Case.id.in_(select(FTS.c.rowid).where(FTS.c.cases_fts.op("MATCH")(terms)))
     return or_(exact, match)
 
 
