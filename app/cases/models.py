@@ -156,3 +156,28 @@ class DiarySeries(Base):
     organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_seq: Mapped[int]
+
+
+class CaseDocument(Base):
+    """A reference to a document the diarium holds for the case: the diarium's id, what the
+    document is, and the checksum of the file it keeps. Never the file itself, which stays in
+    the diarium (the public-access rules of the record are the diarium's to apply)."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (
+        UniqueConstraint("case_id", "external_id"),
+        Index("ix_case_documents_case_id_id", "case_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(500))
+    document_type: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(16))
+    registered_on: Mapped[date]
+    checksum: Mapped[str] = mapped_column(String(71))  # sha256:<64 hex>
+    url: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))

@@ -1,11 +1,19 @@
-"""Every query of cases, definitions, revisions and events."""
+"""Every query of cases, definitions, revisions, events and documents."""
 
 from sqlalchemy import ColumnElement, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from app.cases.models import AssessmentRevision, Case, CaseEvent, DiarySeries, WorkflowDefinition
+from app.cases.models import (
+    AssessmentRevision,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    DiarySeries,
+    WorkflowDefinition,
+)
 from app.cases.permissions import Sight
+from app.kit.pagination import Window
 from app.organisation.repository import units_within
 
 # Definitions
@@ -187,3 +195,33 @@ def last_decision(session: Session, case_id: int) -> CaseEvent | None:
 
 
 DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})
+
+
+# Documents
+
+
+def documents(session: Session, case_id: int, window: Window) -> list[CaseDocument]:
+    """A page of the case's documents in the order they were registered
+    (ix_case_documents_case_id_id)."""
+    query = select(CaseDocument).where(CaseDocument.case_id == case_id)
+    if window.after is not None:
+        query = query.where(CaseDocument.id > window.after)
+    return list(session.scalars(query.order_by(CaseDocument.id).limit(window.limit + 1)))
+
+
+def document(session: Session, case_id: int, document_id: int) -> CaseDocument | None:
+    query = select(CaseDocument).where(
+        CaseDocument.id == document_id, CaseDocument.case_id == case_id
+    )
+    return session.scalars(query).one_or_none()
+
+
+def document_by_external_id(
+    session: Session, case_id: int, external_id: str
+) -> CaseDocument | None:
+    """The case's reference to the diarium's document, if any
+    (uq_case_documents_case_id_external_id)."""
+    query = select(CaseDocument).where(
+        CaseDocument.case_id == case_id, CaseDocument.external_id == external_id
+    )
+    return session.scalars(query).one_or_none()

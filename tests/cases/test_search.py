@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.cases.models import Case
+from app.cases.search import sort_key
 from app.kit.clock import today
 from tests.builders import bearer, make_membership, make_person, make_position, make_unit
 from tests.cases.conftest import CASE, SECRET
@@ -228,7 +229,8 @@ def _bulk(session, template_id: int, count: int, start: int) -> None:
     template = session.get(Case, template_id)
     rows = [
         Case(
-            diary_number=f"BUN 2026/{start + n}", diary_sort_key=f"BUN {2026:010d}/{start + n:010d}",
+            diary_number=f"BUN 2026/{start + n}",
+            diary_sort_key=sort_key(f"BUN 2026/{start + n}"),
             title=f"Ärende {start + n}", problem="Ett problem", organ_id=template.organ_id,
             unit_id=template.unit_id, origin="operations", flags=[], appeal_route="judicial_review",
             confidential=False, workflow_id=template.workflow_id, state="proposed",

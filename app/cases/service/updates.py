@@ -1,9 +1,9 @@
 """Editing a case's registry metadata and flags (PATCH): each change an event with what it was
 and what it became. Who may edit: whoever keeps or prepares the case (a registrar, the organ's
-secretary or chair, a post in the responsible unit or above it, an integration key). Flags
-that decide who may decide (KL 6:38, 5:1–2) are the head of administration's to set, as at
-triage, or the organ's chair's; lifting one is the chair's alone, as an override of the head's
-judgement."""
+secretary or chair, a post in the responsible unit or above it, an integration key); that rule,
+``require_editor``, also decides who registers the case's documents. Flags that decide who may
+decide (KL 6:38, 5:1–2) are the head of administration's to set, as at triage, or the organ's
+chair's; lifting one is the chair's alone, as an override of the head's judgement."""
 
 from typing import Any
 
@@ -35,6 +35,24 @@ def _may_edit(principal: Principal, view: CaseView) -> bool:
         or _chairs(principal, view)
         or any(grant.unit_code in view.units for grant in principal.positions)
     )
+
+
+def require_editor(session: Session, principal: Principal, case: Case) -> CaseView:
+    """Refuse a caller who does not keep or prepare the case (``NOT_CASE_EDITOR``), or who is
+    disqualified in it (``RECUSED``); the case's view, for the rules that follow. The one rule
+    for every change of the case's registry record: its metadata, and its documents."""
+    view = case_view(session, case)
+    if principal.person_id is not None and principal.person_id in barred(session, case.id):
+        raise Forbidden(RECUSED.message_en, RECUSED.message_sv, code=RECUSED.code)
+    if not _may_edit(principal, view):
+        raise Forbidden(
+            "The case is edited by a registrar, the organ's secretary or chair, or a post in "
+            "its unit.",
+            "Ärendet ändras av en registrator, nämndsekreteraren, ordföranden eller en "
+            "befattning i enheten.",
+            code="NOT_CASE_EDITOR",
+        )
+    return view
 
 
 def _chairs(principal: Principal, view: CaseView) -> bool:
@@ -71,17 +89,7 @@ def update_case(
     """Apply the edit; unchanged fields are no change, and no change writes no event."""
     require_write(principal)
     case = locked_case(session, principal, case_id, if_match)
-    view = case_view(session, case)
-    if principal.person_id is not None and principal.person_id in barred(session, case.id):
-        raise Forbidden(RECUSED.message_en, RECUSED.message_sv, code=RECUSED.code)
-    if not _may_edit(principal, view):
-        raise Forbidden(
-            "The case is edited by a registrar, the organ's secretary or chair, or a post in "
-            "its unit.",
-            "Ärendet ändras av en registrator, nämndsekreteraren, ordföranden eller en "
-            "befattning i enheten.",
-            code="NOT_CASE_EDITOR",
-        )
+    view = require_editor(session, principal, case)
     wanted = data.model_dump(exclude_unset=True)
     changes: dict[str, dict[str, Any]] = {}
 
