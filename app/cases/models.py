@@ -4,7 +4,7 @@ and the append-only event history."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.chain import GENESIS
@@ -36,6 +36,12 @@ class Case(Timestamped, Base):
         Index("ix_cases_updated_at_id", "updated_at", "id"),
         Index("ix_cases_created_at", "created_at"),
         Index("ix_cases_organ_id_matter_type", "organ_id", "matter_type"),
+        Index(
+            "ix_cases_due_at",
+            "due_at",
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +76,10 @@ class Case(Timestamped, Base):
     assessment_level: Mapped[str | None] = mapped_column(String(16))
     # The reason of a referral back that no assessment revision has answered yet.
     pending_referral: Mapped[str | None] = mapped_column(Text)
+    # When the time limit of the case's state runs out (the end of its last day in Sweden), set
+    # at registration and at every change of state (app.cases.service.deadlines); null when
+    # none applies, as in a final state.
+    due_at: Mapped[datetime | None]
     priority_period: Mapped[str | None] = mapped_column(String(4))
     priority_score: Mapped[float | None]
     priority_rank: Mapped[int | None]

@@ -1,6 +1,8 @@
 """Every query of cases, definitions, revisions, events and documents."""
 
-from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -69,6 +71,12 @@ def in_sight(sight: Sight) -> ColumnElement[bool]:
         seen.append(Case.registered_by_person_id == sight.person_id)
         seen.append(Case.case_officer_person_id == sight.person_id)
     return or_(*seen)
+
+
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """The cases past their deadline at ``now``: ``deadlines.is_overdue`` as SQL, served by the
+    partial index ix_cases_due_at. A case in a final state has no due_at, so it never matches."""
+    return and_(Case.due_at.is_not(None), Case.due_at <= now)
 
 
 def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -> list[Case]:

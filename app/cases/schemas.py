@@ -115,6 +115,12 @@ class CaseRead(Output):
     assessment_level: str | None
     pending_referral: str | None = Field(description="A referral back's reason, until answered")
     priority: Priority | None
+    due_at: datetime | None = Field(
+        description="When the time limit of the case's state runs out: the end of its last day "
+        "in Sweden (a day off moves it to the next working day, lag 1930:173). Null where the "
+        "case's workflow sets no limit for its state and origin, and in a final state"
+    )
+    overdue: bool = Field(description="due_at has passed")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -348,6 +354,7 @@ class CaseQuery(Input):
     origin: list[Origin] = Field(default_factory=list)
     flag: list[Flag] = Field(default_factory=list, description="Flags the case has (all of)")
     confidential: bool | None = None
+    overdue: bool | None = Field(default=None, description="Past its deadline (due_at) now")
     created_from: date | None = Field(
         default=None, description="Registered on or after (Swedish date)"
     )

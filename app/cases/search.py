@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     table,
@@ -40,7 +41,7 @@ from sqlalchemy.sql.elements import ColumnClause
 
 from app.cases.models import Case
 from app.cases.permissions import Sight
-from app.cases.repository import CASE_LOADS, in_sight
+from app.cases.repository import CASE_LOADS, in_sight, overdue
 from app.kit.pagination import MAX_ID, InvalidCursor, Position, SortValue
 from app.organisation.repository import units_within
 
@@ -84,6 +85,8 @@ class CaseFilter:
     origins: Sequence[str] = ()
     flags: Sequence[str] = ()
     confidential: bool | None = None
+    overdue_at: datetime | None = None  # past its deadline at this moment
+    not_overdue_at: datetime | None = None
     created_from: datetime | None = None  # inclusive
     created_before: datetime | None = None  # exclusive
     updated_from: datetime | None = None
@@ -204,6 +207,10 @@ def _filtered(session: Session, query: Q, where: CaseFilter, sight: Sight) -> Q:
         conditions.append(Case.unit_id.in_(units_within(where.unit_ids)))
     if where.flags:
         conditions.append(_has_flags(session, where.flags))
+    if where.overdue_at is not None:
+        conditions.append(overdue(where.overdue_at))
+    if where.not_overdue_at is not None:
+        conditions.append(not_(overdue(where.not_overdue_at)))
     if where.confidential is not None:
         conditions.append(Case.confidential.is_(where.confidential))
     bounds = (

@@ -13,7 +13,7 @@ from app.cases.models import Case
 from app.cases.permissions import require_read, sight
 from app.cases.schemas import CaseQuery
 from app.errors import BadRequest
-from app.kit.clock import MUNICIPAL_TIME
+from app.kit.clock import MUNICIPAL_TIME, utcnow
 from app.kit.pagination import InvalidCursor, Position, decode_position, encode_position
 from app.organisation.service.structure import get_organ, get_unit
 
@@ -45,6 +45,7 @@ def list_cases(
 def _filter(session: Session, query: CaseQuery) -> search.CaseFilter:
     """Codes become ids (an unknown organ or unit is 404, as under its own path) and Swedish
     dates become the moments they begin and end."""
+    now = utcnow()
     return search.CaseFilter(
         states=query.state,
         routes=[route.value for route in query.route],
@@ -55,6 +56,8 @@ def _filter(session: Session, query: CaseQuery) -> search.CaseFilter:
         origins=[origin.value for origin in query.origin],
         flags=[flag.value for flag in query.flag],
         confidential=query.confidential,
+        overdue_at=now if query.overdue else None,
+        not_overdue_at=now if query.overdue is False else None,
         created_from=_start(query.created_from),
         created_before=_start(query.created_to, days=1),
         updated_from=_start(query.updated_from),

@@ -15,6 +15,7 @@ from app.cases.permissions import require_read, require_write, sight
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
 from app.cases.search import sort_key
 from app.cases.service import diary, registry
+from app.cases.service.deadlines import due_at, is_overdue
 from app.cases.service.definitions import current, engine_of
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
@@ -143,7 +144,9 @@ def new_case(
     workflow = current(session, WORKFLOW)
     carried = registry.marking(data.confidential, data.secrecy, None)
     officer = registry.case_officer(session, data.case_officer_id) if data.case_officer_id else None
+    definition = engine_of(workflow).definition
     number = diary.number_for(session, principal, organ, data.diary_number)
+    now = utcnow()
     case = Case(
         diary_number=number,
         diary_sort_key=sort_key(number),
@@ -164,10 +167,18 @@ def new_case(
         case_officer_person_id=officer,
         workflow=workflow,
         workflow_id=workflow.id,
-        state=engine_of(workflow).definition.initial,
+        state=definition.initial,
+        due_at=due_at(
+            definition,
+            state=definition.initial,
+            origin=data.origin.value,
+            entered_at=now,
+            registered_at=now,
+        ),
         last_event_seq=0,
         registered_by_person_id=principal.person_id,
         registered_by_api_key_id=principal.api_key_id,
+        created_at=now,  # the registration, which an origin's time limit counts from
     )
     registry.apply(case, carried)
     with unique(session, diary.taken(number)):  # an imported number, or another organ's format
@@ -248,6 +259,8 @@ def to_read(case: Case) -> CaseRead:
         assessment_level=case.assessment_level,
         pending_referral=case.pending_referral,
         priority=priority,
+        due_at=case.due_at,
+        overdue=is_overdue(case.due_at, utcnow()),
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,
