@@ -16,7 +16,7 @@ from app.cases.models import (
 )
 from app.cases.permissions import Sight
 from app.kit.pagination import Window
-from app.organisation.repository import units_within
+from app.organisation.repository import organs_served_by, units_within
 
 # Definitions
 
@@ -67,6 +67,8 @@ def in_sight(sight: Sight) -> ColumnElement[bool]:
         seen.append(Case.organ_id.in_(sight.organ_ids))
     if sight.unit_ids:
         seen.append(Case.unit_id.in_(units_within(sight.unit_ids)))
+    if sight.administration_ids:
+        seen.append(Case.organ_id.in_(organs_served_by(sight.administration_ids)))
     if sight.person_id is not None:
         seen.append(Case.registered_by_person_id == sight.person_id)
         seen.append(Case.case_officer_person_id == sight.person_id)

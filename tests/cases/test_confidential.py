@@ -292,3 +292,33 @@ def test_the_report_list_leaves_it_out_to_outsiders(client, world, callers, call
     assert listed.status_code == 200
     rows = [(row["case_id"], row["case_title"]) for row in listed.json()]
     assert rows == ([] if caller in OUTSIDERS else [(case_id, "(sekretess)")])
+
+
+def test_sight_of_a_head_of_administration_follows_the_organs_it_serves():
+    head = person(positions=[(40, PositionRole.head_of_administration)])
+    manager = person(positions=[(40, PositionRole.unit_manager)])
+    unitless = {"organ_id": 1, "units": [], "registered_by": 9}
+    assert sight(head).sees(**unitless, served_organs=[1]) is True
+    assert sight(head).sees(**unitless, served_organs=[2]) is False
+    assert sight(manager).sees(**unitless, served_organs=[1]) is False
+
+
+def test_the_head_sees_a_confidential_case_without_a_unit_to_triage_it(
+    client, world, session, settings
+):
+    """The head triages every case of the organs the administration serves; a case registered
+    without a unit is no less theirs. A head of another administration does not see it."""
+    make_organ(session, code="SN", name="Socialnämnden")
+    make_unit(session, code="SOC", name="Socialförvaltningen", serves=["SN"])
+    other_head = make_position(session, unit="SOC", role="head_of_administration").person
+    session.commit()
+    case_id = register(client, world.registrar, **SECRET | {"unit": None})
+    listed = client.get("/api/v1/cases", params={"confidential": True}, headers=world.head)
+    assert [case["id"] for case in listed.json()["items"]] == [case_id]
+    assert client.get(f"/api/v1/cases/{case_id}", headers=world.head).status_code == 200
+    triage = {"route": "political", "motivation": "Principfråga"}
+    assert world.step(client, case_id, "triage", triage).status_code == 200
+    stranger = bearer(settings, other_head.username)
+    assert client.get(f"/api/v1/cases/{case_id}", headers=stranger).status_code == 404
+    listed = client.get("/api/v1/cases", params={"confidential": True}, headers=stranger)
+    assert listed.json()["items"] == []

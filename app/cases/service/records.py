@@ -86,11 +86,15 @@ def visible(session: Session, principal: Principal, case: Case) -> bool:
     units: list[int] = []
     if case.unit_id is not None and seeing.unit_ids:
         units = [case.unit_id, *org_repo.unit_ancestor_ids(session, case.unit_id)]
+    served: list[int] = []
+    if seeing.administration_ids:
+        served = list(session.scalars(org_repo.organs_served_by(seeing.administration_ids)))
     return seeing.sees(
         organ_id=case.organ_id,
         units=units,
         registered_by=case.registered_by_person_id,
         officer=case.case_officer_person_id,
+        served_organs=served,
     )
 
 
