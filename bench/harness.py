@@ -352,6 +352,14 @@ def _process_ticks(*, pgid: int | None, database: str | None) -> dict[int, tuple
     return found
 
 
+def server_cpu_seconds(service: RunningService) -> dict[int, float]:
+    """CPU seconds each live process of the server has used so far, by pid."""
+    return {
+        pid: ticks / _TICKS
+        for pid, (_, ticks) in _process_ticks(pgid=service.pid, database=None).items()
+    }
+
+
 def _used_seconds(
     before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]], kind: str
 ) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +33,7 @@ from bench.harness import (
     http_client,
     machine_cores,
     running_service,
+    server_cpu_seconds,
     server_memory,
     sharing_note,
 )
@@ -103,6 +104,7 @@ def measure_http(
             check(service)
         console.print(f"[dim]{label}: {DEFAULT_WARMUP_S:g} s warm-up, {duration:g} s measured …")
         send = call(service)
+        cpu_before = server_cpu_seconds(service)
         with http_client(service.base_url, concurrency=clients) as client:
             result = closed_loop(
                 lambda index: failure(send(client, index)),
@@ -111,12 +113,20 @@ def measure_http(
                 server_pid=service.pid,
                 database=database.name,
             )
+        cpu_after = server_cpu_seconds(service)
         memory = server_memory(service)
         peaks = [p.peak_rss_mb for p in memory if p.role == "worker"]
         measured = Measured(label, result, max(peaks) if peaks else math.nan)
         if len(memory) > 1:
-            each = ", ".join(f"{p.role} {p.peak_rss_mb:.0f}" for p in memory)
-            measured.notes.append(f"{label}: peak RSS of each server process (MB): {each}")
+            each = ", ".join(
+                f"{p.role} {p.peak_rss_mb:.0f} MB, "
+                f"{cpu_after.get(p.pid, 0) - cpu_before.get(p.pid, 0):.1f} s"
+                for p in memory
+            )
+            measured.notes.append(
+                f"{label}: each server process's peak RSS and CPU seconds during warm-up and "
+                f"measurement: {each}"
+            )
         count, first = service.log_problems()
         if count:
             measured.notes.append(f"{label}: {count} suspicious server log line(s):")
@@ -257,9 +267,3 @@ def print_verdict(rows: Sequence[Measured], raw: Measured, rss_target_mb: float)
         for note in measured.notes:
             console.print(f"[yellow]{note}[/yellow]", highlight=False)
     return best
-
-
-def pools(items: Sequence[Any], parts: int) -> Iterator[Pool]:
-    """``items`` dealt into ``parts`` pools of (nearly) equal size."""
-    for n in range(parts):
-        yield Pool(items[n::parts])
