@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=20, ge=1, description="PostgreSQL connections kept")
     database_max_overflow: int = Field(default=10, ge=0, description="Extra ones under load")
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    request_threads: int = Field(
+        default=100,
+        ge=1,
+        description="Threads for requests' blocking work (routes, dependencies, validating the "
+        "answer); keep it above the requests a worker ever has waiting at once",
+    )
 
     jwt_secret: SecretStr | None = Field(default=None, description="HS256 shared secret")
     jwks_path: Path | None = Field(default=None, description="JWKS file for RS256/ES256 tokens")

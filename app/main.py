@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
@@ -73,6 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        # A sync route's answer is validated in a pool thread before the session dependency
+        # commits. With anyio's default of 40 threads, 40 requests waiting behind one row lock
+        # (or for a connection) left the lock holder no thread to finish in: every request
+        # stalled until the connection pool timed out (tests/cases/test_concurrency.py).
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
         engine.dispose()
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from bench import authority, engine, organs_list
+from bench import authority, engine, organs_list, registration, scale, transitions_http
 from bench.harness import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
@@ -28,7 +28,14 @@ class Benchmark(Protocol):
     def run(self, args: BenchArgs) -> None: ...
 
 
-BENCHMARKS: tuple[Benchmark, ...] = (organs_list, engine, authority)
+BENCHMARKS: tuple[Benchmark, ...] = (
+    organs_list,
+    engine,
+    authority,
+    transitions_http,
+    registration,
+    scale,
+)
 
 
 def _name(benchmark: Benchmark) -> str:
@@ -52,6 +59,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _positive_ints(text: str) -> tuple[int, ...]:
+    values = tuple(_positive_int(part.strip().replace("_", "")) for part in text.split(","))
+    if not values:
+        raise argparse.ArgumentTypeError("give at least one number")
+    return values
 
 
 def parser() -> argparse.ArgumentParser:
@@ -85,8 +99,20 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument(
         "--concurrency",
         type=_positive_int,
-        default=16,
-        help="concurrent clients (default: %(default)s)",
+        default=None,
+        help="concurrent clients (default: each benchmark's own, 16 or 32)",
+    )
+    result.add_argument(
+        "--cases",
+        type=_positive_ints,
+        default=(10_000, 1_000_000),
+        help="scale: database sizes in cases, comma-separated (default: 10000,1000000)",
+    )
+    result.add_argument(
+        "--workers",
+        type=_positive_ints,
+        default=None,
+        help="uvicorn worker counts to measure, comma-separated (default: each benchmark's own)",
     )
     return result
 
@@ -104,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         postgres_url=options.postgres_url or default_postgres_url(),
         duration=options.duration,
         concurrency=options.concurrency,
+        cases=options.cases,
+        workers=options.workers,
     )
     chosen = [registry[name] for name in options.names] or list(BENCHMARKS)
     for benchmark in chosen:

@@ -102,6 +102,7 @@ WARMUP_S = 0.05  # an unmeasured run before the repeats
 MAX_CALLS = 2_000_000  # per repeat, whatever the clock says
 BATCH = 50  # warm calls between two looks at the clock
 NS_PER_US = 1_000
+CONCURRENCY = 16  # HTTP clients unless --concurrency says otherwise
 
 ORGAN = "BUN"
 ADMIN = "ADM"
@@ -635,6 +636,7 @@ def _get_json(client: httpx.Client, path: str, **params: str) -> Any:
 
 
 def measure_http(args: BenchArgs) -> HttpFigures:
+    clients = args.clients_or(CONCURRENCY)
     rows: list[tuple[dict[str, str], LoadResult]] = []
     notes: list[str] = []
     username = demo_cast().head_of_administration
@@ -671,12 +673,12 @@ def measure_http(args: BenchArgs) -> HttpFigures:
                 result = generate_load(
                     service.base_url + path,
                     headers=headers,
-                    concurrency=args.concurrency,
+                    concurrency=clients,
                     duration=args.duration,
                     server_pid=service.pid,
                     database=database.name,
                 )
-                rows.append(({"endpoint": label, "concurrency": str(args.concurrency)}, result))
+                rows.append(({"endpoint": label, "concurrency": str(clients)}, result))
                 if result.error_kinds:
                     kinds = ", ".join(f"{k} ×{n}" for k, n in result.error_kinds.most_common())
                     notes.append(f"{label}: errors: {kinds}")
@@ -897,7 +899,7 @@ def run(args: BenchArgs) -> None:
         console.print(
             results_table(
                 f"Case {http.case_id} in state 'decision', as the demo head of administration, "
-                f"{args.concurrency} concurrent clients, PostgreSQL, one worker",
+                f"{args.clients_or(CONCURRENCY)} concurrent clients, PostgreSQL, one worker",
                 http.rows,
             )
         )

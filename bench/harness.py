@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -72,11 +72,19 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 @dataclass(frozen=True)
 class BenchArgs:
-    """The options every benchmark takes (see ``python -m bench --help``)."""
+    """The options every benchmark takes (see ``python -m bench --help``). ``concurrency`` is
+    None when not given: each benchmark has its own default (``clients_or``). ``cases`` are the
+    database sizes of the scale benchmark; ``workers`` the uvicorn worker counts to measure (None:
+    each benchmark's own)."""
 
     postgres_url: str = DEFAULT_POSTGRES_URL
     duration: float = 10.0
-    concurrency: int = 16
+    concurrency: int | None = None
+    cases: tuple[int, ...] = (10_000, 1_000_000)
+    workers: tuple[int, ...] | None = None
+
+    def clients_or(self, default: int) -> int:
+        return self.concurrency if self.concurrency is not None else default
 
 
 def default_postgres_url() -> str:
@@ -108,6 +116,11 @@ class BenchDatabase:
     name: str
     url: str = field(repr=False)  # postgresql+psycopg://, password included, for the service
     admin_url: str = field(repr=False)
+
+    @property
+    def conninfo(self) -> str:
+        """The database's URL as psycopg takes it (``postgresql://``), for raw SQL."""
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     def sessions_opened(self) -> int | None:
         """Connections ever made to this database (``pg_stat_database.sessions``, PostgreSQL 14+;
@@ -189,7 +202,7 @@ class RunningService:
         return len(hits), hits[:limit]
 
 
-def _styrkedja_executable() -> str:
+def styrkedja_executable() -> str:
     beside = Path(sys.executable).parent / "styrkedja"
     if beside.exists():
         return str(beside)
@@ -261,20 +274,26 @@ def running_service(
     workers: int = 1,
     access_log: bool = False,
     ready_timeout: float = READY_TIMEOUT_S,
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[RunningService]:
     """``styrkedja serve`` on 127.0.0.1 and a free port, against ``database_url``, with a random
     JWT secret; yields once ``/health/ready`` answers 200. Always terminated afterwards. Its output
     goes to a temporary log file (kept only for the duration of the block). The access log is off
-    by default: it measures the log writer, not the service."""
+    by default: it measures the log writer, not the service. ``settings`` are further
+    ``STYRKEDJA_*`` variables (e.g. ``{"STYRKEDJA_DATABASE_POOL_SIZE": "10"}``)."""
     secret = secrets.token_urlsafe(48)
     port = free_port()
     base_url = f"http://{LOOPBACK}:{port}"
+    extra = dict(settings or {})
+    if any(not name.startswith("STYRKEDJA_") for name in extra):
+        raise ValueError("only STYRKEDJA_* settings may be passed to the service")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("STYRKEDJA_")},
+        **extra,
         "STYRKEDJA_DATABASE_URL": database_url,
         "STYRKEDJA_JWT_SECRET": secret,
     }
-    command = [_styrkedja_executable(), "serve", "--host", LOOPBACK, "--port", str(port)]
+    command = [styrkedja_executable(), "serve", "--host", LOOPBACK, "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
     if not access_log:
@@ -331,6 +350,14 @@ def _process_ticks(*, pgid: int | None, database: str | None) -> dict[int, tuple
         except (OSError, IndexError, ValueError):
             continue  # it exited meanwhile
     return found
+
+
+def server_cpu_seconds(service: RunningService) -> dict[int, float]:
+    """CPU seconds each live process of the server has used so far, by pid."""
+    return {
+        pid: ticks / _TICKS
+        for pid, (_, ticks) in _process_ticks(pgid=service.pid, database=None).items()
+    }
 
 
 def _used_seconds(
@@ -409,6 +436,63 @@ class CpuMeter:
         )
 
 
+# --- memory of the server's processes (Linux /proc) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessMemory:
+    """One process of the server: its role, and its resident memory now and at its peak
+    (``VmHWM``, which the kernel keeps for the process's whole life: no sampling can miss it)."""
+
+    pid: int
+    role: str  # "worker" (serves requests), "supervisor" (uvicorn's parent of workers), "helper"
+    rss_mb: float
+    peak_rss_mb: float
+
+
+def _status_kb(status: str, key: str) -> float:
+    match = re.search(rf"^{key}:\s+(\d+) kB", status, re.MULTILINE)
+    return float(match[1]) if match else math.nan
+
+
+def server_memory(service: RunningService) -> list[ProcessMemory]:
+    """The memory of each live process of the server's process group. With one worker the
+    ``styrkedja serve`` process is the worker; with more, it is the supervisor and the workers
+    are the processes multiprocessing spawned (``spawn_main`` in their command line)."""
+    found: list[ProcessMemory] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat[stat.rfind(")") + 2 :].split()[2]) != service.pid:
+                continue
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue  # it exited meanwhile
+        pid = int(entry.name)
+        if pid == service.pid:
+            role = "worker" if service.workers == 1 else "supervisor"
+        else:
+            role = "worker" if "spawn_main" in cmdline else "helper"
+        found.append(
+            ProcessMemory(
+                pid=pid,
+                role=role,
+                rss_mb=_status_kb(status, "VmRSS") / 1024,
+                peak_rss_mb=_status_kb(status, "VmHWM") / 1024,
+            )
+        )
+    return sorted(found, key=lambda process: process.pid)
+
+
+def worker_peak_rss_mb(service: RunningService) -> float:
+    """The highest peak RSS of any worker (nan where /proc is missing)."""
+    peaks = [p.peak_rss_mb for p in server_memory(service) if p.role == "worker"]
+    return max(peaks) if peaks else math.nan
+
+
 # --- the load generator ---------------------------------------------------------------------
 
 
@@ -427,6 +511,12 @@ class LoadResult:
     @property
     def requests_per_s(self) -> float:
         return self.requests / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def successes_per_s(self) -> float:
+        """Successful calls per second (a write's throughput: failures wrote nothing)."""
+        ok = self.requests - self.errors
+        return ok / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
     def percentile(self, q: float) -> float:
         """Nearest-rank percentile of the successful requests' latency, in ms (nan if none)."""
@@ -459,22 +549,19 @@ def _require_loopback(url: str) -> None:
         raise ValueError(f"benchmarks only load http://{LOOPBACK}, not {url!r}")
 
 
+Call = Callable[[int], str | None]
+"""One request of a closed-loop client, given the client's index (0 … concurrency − 1): None if it
+succeeded, else the kind of failure (``"HTTP 409 WRONG_STATE"``, an exception's name), counted."""
+
+
 class _ClosedLoop:
-    """``concurrency`` threads sharing one ``httpx.Client`` (a pool of exactly ``concurrency``
-    keep-alive connections), each sending the next request when its answer is in. A request
-    counts when it was *sent* in the measured phase."""
+    """``concurrency`` threads, each making the next call when the last one has answered. A call
+    counts when it was *started* in the measured phase."""
 
     def __init__(
-        self,
-        client: httpx.Client,
-        url: str,
-        *,
-        measure_from: float,
-        stop_at: float,
-        max_requests: int,
+        self, call: Call, *, measure_from: float, stop_at: float, max_requests: int
     ) -> None:
-        self._client = client
-        self._url = url
+        self._call = call
         self._measure_from = measure_from
         self._stop_at = stop_at
         self._max_requests = max_requests
@@ -496,7 +583,7 @@ class _ClosedLoop:
         with self._lock:
             return list(self.latencies_ms), Counter(self.error_kinds), self.last_done
 
-    def client_thread(self) -> None:
+    def client_thread(self, index: int) -> None:
         clock = time.perf_counter
         latencies: list[float] = []
         kinds: Counter[str] = Counter()
@@ -504,8 +591,7 @@ class _ClosedLoop:
         while clock() < self._stop_at and self._may_send():
             sent = clock()
             try:
-                response = self._client.get(self._url)
-                kind = None if response.is_success else f"HTTP {response.status_code}"
+                kind = self._call(index)
             except Exception as exc:  # every failure is a figure, not a crash
                 kind = type(exc).__name__
             done = clock()
@@ -522,6 +608,94 @@ class _ClosedLoop:
             self.last_done = max(self.last_done, last_done)
 
 
+def closed_loop(
+    call: Call,
+    *,
+    concurrency: int,
+    duration: float,
+    warmup: float = DEFAULT_WARMUP_S,
+    max_requests: int = DEFAULT_MAX_REQUESTS,
+    grace: float = 4 * DEFAULT_REQUEST_TIMEOUT_S,
+    server_pid: int | None = None,
+    database: str | None = None,
+) -> LoadResult:
+    """Run ``call`` from ``concurrency`` closed-loop client threads: ``warmup`` seconds
+    unmeasured, then ``duration`` seconds measured; never more than ``max_requests`` calls in
+    all. No call starts after warm-up + duration; ``call`` must bound each call itself (an HTTP
+    timeout, a statement timeout) so that all end within ``grace`` seconds after that; a thread
+    still busy then is abandoned (daemon) and reported as an error. The CPU use of the client,
+    of ``server_pid``'s process group and of ``database``'s PostgreSQL backends is measured over
+    the measured phase."""
+    if concurrency < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
+        raise ValueError("concurrency, duration and max_requests must be positive")
+    meter = CpuMeter(server_pgid=server_pid, database=database)
+    start = time.perf_counter()
+    loop = _ClosedLoop(
+        call,
+        measure_from=start + warmup,
+        stop_at=start + warmup + duration,
+        max_requests=max_requests,
+    )
+    threads = [
+        threading.Thread(
+            target=loop.client_thread, args=(i,), name=f"bench-client-{i}", daemon=True
+        )
+        for i in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(max(start + warmup - time.perf_counter(), 0.0))
+    meter.start()
+    deadline = start + warmup + duration + grace + 1.0
+    for thread in threads:
+        thread.join(timeout=max(deadline - time.perf_counter(), 0.0))
+    stuck = sum(thread.is_alive() for thread in threads)
+    cpu = meter.stop()
+    latencies, error_kinds, last_done = loop.figures()
+    if stuck:
+        error_kinds["client thread stuck past the deadline"] += stuck
+    return LoadResult(
+        requests=len(latencies) + sum(error_kinds.values()),
+        errors=sum(error_kinds.values()),
+        elapsed_s=max(last_done - (start + warmup), 0.0),
+        latencies_ms=latencies,
+        error_kinds=error_kinds,
+        capped=loop.issued >= max_requests,
+        cpu=cpu,
+    )
+
+
+def http_client(
+    base_url: str,
+    *,
+    concurrency: int,
+    headers: dict[str, str] | None = None,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT_S,
+) -> httpx.Client:
+    """The load's HTTP client: a pool of exactly ``concurrency`` keep-alive connections to
+    ``base_url`` (``http://127.0.0.1`` only), each request bounded by ``request_timeout``."""
+    _require_loopback(base_url)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return httpx.Client(
+        base_url=base_url,
+        headers=headers or {},
+        limits=limits,
+        timeout=request_timeout,
+        trust_env=False,  # no proxy from the environment between us and 127.0.0.1
+    )
+
+
+def failure(response: httpx.Response) -> str | None:
+    """None for a 2xx answer, else its status and, for a problem+json body, its ``code``."""
+    if response.is_success:
+        return None
+    code = ""
+    if response.headers.get("content-type", "").startswith("application/problem+json"):
+        with suppress(ValueError, AttributeError):
+            code = f" {response.json().get('code', '')}"
+    return f"HTTP {response.status_code}{code}"
+
+
 def generate_load(
     url: str,
     *,
@@ -534,57 +708,24 @@ def generate_load(
     server_pid: int | None = None,
     database: str | None = None,
 ) -> LoadResult:
-    """GET ``url`` from ``concurrency`` closed-loop clients: ``warmup`` seconds unmeasured, then
-    ``duration`` seconds measured; never more than ``max_requests`` requests in all. No request
-    starts after warm-up + duration, and each is bounded by ``request_timeout`` (httpx's connect,
-    write, pool and read timeouts), so the whole run ends within warm-up + duration + 4 ×
-    ``request_timeout``; a thread still stuck then is abandoned (daemon) and reported as an error.
-    The CPU use of the client, of ``server_pid``'s process group and of ``database``'s PostgreSQL
-    backends is measured over the measured phase."""
+    """GET ``url`` from ``concurrency`` closed-loop clients (``closed_loop``) sharing one
+    ``httpx.Client``. Each request is bounded by ``request_timeout`` (httpx's connect, write,
+    pool and read timeouts), so the whole run ends within warm-up + duration + 4 ×
+    ``request_timeout``."""
     _require_loopback(url)
-    if concurrency < 1 or duration <= 0 or warmup < 0 or max_requests < 1:
-        raise ValueError("concurrency, duration and max_requests must be positive")
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    meter = CpuMeter(server_pgid=server_pid, database=database)
-    with httpx.Client(
-        headers=headers or {},
-        limits=limits,
-        timeout=request_timeout,
-        trust_env=False,  # no proxy from the environment between us and 127.0.0.1
+    with http_client(
+        url, concurrency=concurrency, headers=headers, request_timeout=request_timeout
     ) as client:
-        start = time.perf_counter()
-        loop = _ClosedLoop(
-            client,
-            url,
-            measure_from=start + warmup,
-            stop_at=start + warmup + duration,
+        return closed_loop(
+            lambda _: failure(client.get(url)),
+            concurrency=concurrency,
+            duration=duration,
+            warmup=warmup,
             max_requests=max_requests,
+            grace=4 * request_timeout,
+            server_pid=server_pid,
+            database=database,
         )
-        threads = [
-            threading.Thread(target=loop.client_thread, name=f"bench-client-{i}", daemon=True)
-            for i in range(concurrency)
-        ]
-        for thread in threads:
-            thread.start()
-        time.sleep(max(start + warmup - time.perf_counter(), 0.0))
-        meter.start()
-        deadline = start + warmup + duration + 4 * request_timeout + 1.0
-        for thread in threads:
-            thread.join(timeout=max(deadline - time.perf_counter(), 0.0))
-        stuck = sum(thread.is_alive() for thread in threads)
-        cpu = meter.stop()
-        latencies, error_kinds, last_done = loop.figures()
-    if stuck:
-        error_kinds["client thread stuck past the deadline"] += stuck
-    return LoadResult(
-        requests=len(latencies) + sum(error_kinds.values()),
-        errors=sum(error_kinds.values()),
-        elapsed_s=max(last_done - (start + warmup), 0.0),
-        latencies_ms=latencies,
-        error_kinds=error_kinds,
-        capped=loop.issued >= max_requests,
-        cpu=cpu,
-    )
 
 
 # --- printing -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from bench.harness import (
 PATH = "/api/v1/organs"
 DEMO_ORGANS = 7
 WORKER_COUNTS = (1, 2)
+CONCURRENCY = 16
 BUSY_NEIGHBOUR_CORES = 0.25  # more "other" CPU than this means something else competed
 
 
@@ -44,11 +45,12 @@ def _check_once(service: RunningService, headers: dict[str, str]) -> None:
 
 
 def run(args: BenchArgs) -> None:
+    clients = args.clients_or(CONCURRENCY)
     rows: list[tuple[dict[str, str], LoadResult]] = []
     notes: list[str] = []
     with fresh_database(args.postgres_url) as database:
         console.print(f"[dim]database {database.name} created, migrated, demo loaded[/dim]")
-        for workers in WORKER_COUNTS:
+        for workers in args.workers or WORKER_COUNTS:
             with running_service(database.url, workers=workers) as service:
                 headers = {"Authorization": f"Bearer {service.token(demo_cast().registrar)}"}
                 _check_once(service, headers)
@@ -60,7 +62,7 @@ def run(args: BenchArgs) -> None:
                 result = generate_load(
                     service.base_url + PATH,
                     headers=headers,
-                    concurrency=args.concurrency,
+                    concurrency=clients,
                     duration=args.duration,
                     server_pid=service.pid,
                     database=database.name,
@@ -71,9 +73,7 @@ def run(args: BenchArgs) -> None:
                         f"{workers} worker(s): {sessions_after - sessions_before} PostgreSQL "
                         "connections opened during warm-up + measurement"
                     )
-                rows.append(
-                    ({"workers": str(workers), "concurrency": str(args.concurrency)}, result)
-                )
+                rows.append(({"workers": str(workers), "concurrency": str(clients)}, result))
                 if result.error_kinds:
                     kinds = ", ".join(f"{k} ×{n}" for k, n in result.error_kinds.most_common())
                     notes.append(f"{workers} worker(s): errors: {kinds}")
@@ -88,9 +88,7 @@ def run(args: BenchArgs) -> None:
                     notes.extend(f"    {line}" for line in first)
     console.print()
     console.print(
-        results_table(
-            f"GET {PATH} under {args.concurrency} concurrent clients against PostgreSQL", rows
-        )
+        results_table(f"GET {PATH} under {clients} concurrent clients against PostgreSQL", rows)
     )
     console.print(
         "Latencies are of 2xx answers, closed loop (each client waits for its answer), after a "

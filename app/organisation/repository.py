@@ -3,6 +3,7 @@ says exactly what it loads."""
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -356,9 +357,17 @@ MAX_DEPTH = 50  # deeper than any administration; ends the walk on a cycle
 def unit_chain(session: Session, unit_id: int) -> list[str]:
     """The unit's code, then the codes of the units above it, nearest first: one query (a
     recursive walk up, bounded so that a cycle cannot run away)."""
+    return list(session.scalars(_unit_chain_query(), {"unit_id": unit_id}))
+
+
+@cache
+def _unit_chain_query() -> Select[tuple[str]]:
+    """Built once: constructing the recursive CTE (an aliased mapper, a union) costs about five
+    times what running it does, and every transition asks for a case's chain
+    (bench/transitions_http.py)."""
     chain = (
         select(Unit.parent_id, Unit.code, literal(0).label("depth"))
-        .where(Unit.id == unit_id)
+        .where(Unit.id == bindparam("unit_id"))
         .cte("chain", recursive=True)
     )
     above = aliased(Unit)
@@ -367,7 +376,7 @@ def unit_chain(session: Session, unit_id: int) -> list[str]:
         .join(chain, above.id == chain.c.parent_id)
         .where(chain.c.depth < MAX_DEPTH)
     )
-    return list(session.scalars(select(chain.c.code).order_by(chain.c.depth)))
+    return select(chain.c.code).order_by(chain.c.depth)
 
 
 def administration_of(session: Session, organ_id: int) -> list[str]:

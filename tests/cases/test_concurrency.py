@@ -1,9 +1,13 @@
-"""Two requests moving the same case at once, with real threads on PostgreSQL: one wins, the
-other gets 409 WRONG_STATE — never a 500, never two events."""
+"""Requests moving the same case at once, with real threads on PostgreSQL: one wins, the others
+get 409 WRONG_STATE (or 412 PRECONDITION_FAILED when they all sent the ETag they read) — never a
+500, never two events."""
 
 import threading
+from collections import Counter
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from app import migrations
@@ -11,11 +15,16 @@ from app.auth.principal import Principal
 from app.cases.models import Case, CaseEvent
 from app.cases.schemas import CaseCreate
 from app.cases.service import records, transitions
+from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.errors import Conflict
-from tests.builders import make_organ, make_person
+from app.main import create_app
+from tests.builders import bearer, make_organ, make_person
+from tests.conftest import TEST_JWT_SECRET
 
 ROUNDS = 10
+THREADS = 50
+CROWD_ROUNDS = 3
 
 
 @pytest.fixture
@@ -65,3 +74,88 @@ def test_a_lost_race_is_409_and_writes_one_event(postgres_engine):
         states = set(session.scalars(select(Case.state)))
     assert sorted(count for _, count in counts) == [2] * ROUNDS
     assert states == {"withdrawn"}
+
+
+@pytest.fixture
+def crowd(postgres_engine):
+    """The app as deployed (its own engine, a transaction per request, no test session), a
+    person, and ``CROWD_ROUNDS`` cases they registered, still proposals they may withdraw."""
+    url = postgres_engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, jwt_secret=SecretStr(TEST_JWT_SECRET))
+    factory = make_sessionmaker(postgres_engine)
+    with session_scope(factory) as session:
+        make_organ(session, code="BUN")
+        person = make_person(session)
+        actor = Principal(person_id=person.id, username=person.username, person_kind=person.kind)
+        data = CaseCreate(title="t", problem="p", organ="BUN")
+        case_ids = [records.register(session, actor, data).id for _ in range(CROWD_ROUNDS)]
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, bearer(settings, person.username), case_ids, factory
+
+
+def _stampede(client, headers, case_id):
+    """``THREADS`` requests withdrawing the case, released together: (status, code) of each."""
+    barrier = threading.Barrier(THREADS)
+    answers: list[tuple[int, str | None]] = []
+    lock = threading.Lock()
+
+    def withdraw() -> None:
+        barrier.wait(timeout=30)
+        response = client.post(
+            f"/api/v1/cases/{case_id}/transitions/withdraw",
+            json={"payload": {"reason": "Ersatt av ett annat förslag."}},
+            headers=headers,
+        )
+        code = response.json().get("code") if response.status_code != 200 else None
+        with lock:
+            answers.append((response.status_code, code))
+
+    threads = [threading.Thread(target=withdraw) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return Counter(answers)
+
+
+def _history(factory, case_ids):
+    with session_scope(factory) as session:
+        counts = dict(
+            session.execute(
+                select(CaseEvent.case_id, func.count())
+                .where(CaseEvent.case_id.in_(case_ids))
+                .group_by(CaseEvent.case_id)
+            ).all()
+        )
+        cases = session.scalars(select(Case).where(Case.id.in_(case_ids))).all()
+        return counts, {(case.state, case.version) for case in cases}
+
+
+def test_fifty_at_once_one_moves_the_rest_are_409_and_one_event_is_written(crowd):
+    client, headers, case_ids, factory = crowd
+
+    outcomes = [_stampede(client, headers, case_id) for case_id in case_ids]
+
+    assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
+        case_ids
+    )
+    assert _history(factory, case_ids) == (
+        dict.fromkeys(case_ids, 2),  # registered, withdrawn
+        {("withdrawn", 2)},
+    )
+
+
+def test_fifty_with_the_same_etag_one_moves_the_rest_are_412_and_one_event_is_written(crowd):
+    client, headers, case_ids, factory = crowd
+    tags = {
+        client.get(f"/api/v1/cases/{case_id}", headers=headers).headers["ETag"]
+        for case_id in case_ids
+    }
+
+    outcomes = [_stampede(client, headers | {"If-Match": '"1"'}, case_id) for case_id in case_ids]
+
+    assert tags == {'"1"'}
+    assert outcomes == [Counter({(200, None): 1, (412, "PRECONDITION_FAILED"): THREADS - 1})] * len(
+        case_ids
+    )
+    assert _history(factory, case_ids) == (dict.fromkeys(case_ids, 2), {("withdrawn", 2)})
