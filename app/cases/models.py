@@ -31,7 +31,7 @@ class WorkflowDefinition(Base):
 class Case(Timestamped, Base):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_organ_id_state", "organ_id", "state"),
+        Index("ix_cases_organ_id_state_id", "organ_id", "state", "id"),
         Index("ix_cases_organ_id_priority_period", "organ_id", "priority_period"),
         Index("ix_cases_updated_at_id", "updated_at", "id"),
         Index("ix_cases_created_at", "created_at"),

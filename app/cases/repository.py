@@ -45,7 +45,10 @@ def definitions(session: Session) -> list[WorkflowDefinition]:
 
 # Cases
 
-CASE_LOADS = (joinedload(Case.workflow), joinedload(Case.organ), joinedload(Case.unit))
+WORKFLOW_LOAD = joinedload(Case.workflow).defer(WorkflowDefinition.body)
+"""A case's workflow without its document (some kilobytes a row): the engine is built from it
+once per process (``definitions.engine_of``), the checksum names it."""
+CASE_LOADS = (WORKFLOW_LOAD, joinedload(Case.organ), joinedload(Case.unit))
 
 
 def case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
@@ -86,7 +89,7 @@ def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -
     then by score (highest first), then age. Which states count is the workflow's to say."""
     query = (
         select(Case)
-        .options(joinedload(Case.workflow))
+        .options(WORKFLOW_LOAD)
         .where(Case.organ_id == organ_id, Case.priority_period == period, in_sight(sight))
         .order_by(
             Case.priority_rank.is_(None),
@@ -105,7 +108,7 @@ def cases_at_rank(
     """Other cases given ``rank`` in the organ's order for the period (in any state)."""
     query = (
         select(Case)
-        .options(joinedload(Case.workflow))
+        .options(WORKFLOW_LOAD)
         .where(
             Case.organ_id == organ_id,
             Case.priority_period == period,

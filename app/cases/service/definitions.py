@@ -14,7 +14,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.workflows.definition import Definition, builtin, parse
 from app.workflows.engine import Engine
 from app.workflows.errors import DefinitionInvalid
-from app.workflows.registry import engine_for
+from app.workflows.registry import engine_by_checksum
 from app.workflows.validation import validate
 
 SHIPPED = {"measure": 2}
@@ -25,7 +25,9 @@ v2 (v1 with deadlines) joins it. Cases stay pinned to the version they were regi
 
 
 def engine_of(row: WorkflowDefinition) -> Engine:
-    return engine_for(row.body, row.checksum)
+    """The row's engine; its document (deferred where cases are read) is loaded only when this
+    process has not built the version yet."""
+    return engine_by_checksum(row.checksum, lambda: row.body)
 
 
 def _store(session: Session, definition: Definition, person_id: int | None) -> WorkflowDefinition:
