@@ -3,7 +3,10 @@ integrations that bring cases in."""
 
 import pytest
 
-from tests.cases.conftest import CASE, SECRET, World, world  # noqa: F401 (the fixture)
+from tests.cases import conftest as cases
+from tests.cases.conftest import CASE, SECRET, World
+
+world = cases.world  # the fixture, shared with the case tests
 
 
 def api_key(client, world: World, *scopes: str) -> dict[str, str]:
