@@ -64,7 +64,7 @@ class RequestBody(io.RawIOBase):
             try:
                 self._pending = from_thread.run(self._next)
             except HTTPException as exc:
-                if exc.status_code != status.HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+                if exc.status_code != 413:  # the body-size limit's (app.api.middleware)
                     raise
                 raise PayloadTooLarge(
                     "The import is larger than the configured limit; the rows before it "
