@@ -134,7 +134,16 @@ def csv_rows(source: BinaryIO) -> Iterator[RawRow]:
         )
     columns = [name.strip() for name in header]
     _check_header(columns)
-    return _records(reader, columns)
+    return _detaching(text, _records(reader, columns))
+
+
+def _detaching(text: io.TextIOWrapper, rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    """The rows, and then the text layer taken off the source, which stays open: the caller
+    opened it and closes it (a wrapper left to the garbage collector would close it)."""
+    try:
+        yield from rows
+    finally:
+        text.detach()
 
 
 def _check_header(columns: list[str]) -> None:
