@@ -147,13 +147,17 @@ def _check(job: ImportJob, field: str, rows: int) -> None:
         raise RuntimeError(f"import {job.id}: {field} {getattr(job, field)} of {rows}")
 
 
-CASE_COLUMNS = (
-    "diary_number, diary_sort_key, title, problem, organ_id, unit_id, origin, "
+INSERT_CASE = (
+    "INSERT INTO cases (diary_number, diary_sort_key, title, problem, organ_id, unit_id, origin, "
     "estimated_cost_sek, flags, appeal_route, confidential, workflow_id, state, last_event_seq, "
-    "last_event_hash, version, registered_by_person_id, created_at, updated_at"
+    "last_event_hash, version, registered_by_person_id, created_at, updated_at) VALUES "
+    "(%s, %s, %s, %s, %s, %s, 'operations', %s, '[]', 'judicial_review', false, %s, "
+    "'proposed', 1, %s, 1, %s, %s, %s) RETURNING id"
 )
-EVENT_COLUMNS = (
-    "case_id, seq, kind, payload, authority, actor_person_id, created_at, prev_hash, hash"
+INSERT_EVENT = (
+    "INSERT INTO case_events (case_id, seq, kind, payload, authority, actor_person_id, "
+    "created_at, prev_hash, hash, to_state) VALUES "
+    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, 'proposed')"
 )
 
 
@@ -209,9 +213,7 @@ def _insert(
     numbers = [f"BUN {year}/{seq + i + 1}" for i in range(len(batch))]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO cases ({CASE_COLUMNS}) VALUES "
-            "(%s, %s, %s, %s, %s, %s, 'operations', %s, '[]', 'judicial_review', false, %s, "
-            "'proposed', 1, %s, 1, %s, %s, %s) RETURNING id",
+            INSERT_CASE,
             [
                 (number, sort_key(number), row["title"], row["problem"], ids["organ"],
                  ids["unit"], row["estimated_cost_sek"], ids["workflow"], GENESIS,
@@ -239,8 +241,7 @@ def _insert(
                  GENESIS, seal(GENESIS, content))
             )  # fmt: skip
         cursor.executemany(
-            f"INSERT INTO case_events ({EVENT_COLUMNS}, to_state) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, 'proposed')",
+            INSERT_EVENT,
             events,
         )
         cursor.executemany(
