@@ -5,7 +5,9 @@ before it registers the case (``ON CONFLICT DO NOTHING``), so of concurrent upse
 reference exactly one creates the case, and the others never take a diary number;
 ix_external_references_case_id finds a case's references. import_jobs keeps one row per import,
 its counts written with each batch; import_rows the result of each row, paged by row number
-(uq_import_rows_import_id_row for all, ix_import_rows_import_id_outcome_row for one outcome).
+(uq_import_rows_import_id_row for all, ix_import_rows_import_id_outcome_row for one outcome);
+uq_import_jobs_idempotency_caller_idempotency_key keeps an import's Idempotency-Key to one job
+per caller (NULLs, imports sent without a key, do not collide).
 
 Revision ID: 20261128_0014
 Revises: 20261128_0013
@@ -41,6 +43,9 @@ def upgrade() -> None:
         sa.Column("created_by_person_id", sa.Integer(), nullable=True),
         sa.Column("created_by_api_key_id", sa.Integer(), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("idempotency_caller", sa.String(length=64), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
+        sa.Column("request_sha256", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -54,6 +59,11 @@ def upgrade() -> None:
             name=op.f("fk_import_jobs_created_by_api_key_id_api_keys"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_jobs")),
+        sa.UniqueConstraint(
+            "idempotency_caller",
+            "idempotency_key",
+            name=op.f("uq_import_jobs_idempotency_caller_idempotency_key"),
+        ),
     )
     with op.batch_alter_table("import_jobs", schema=None) as batch_op:
         batch_op.create_index(

@@ -185,3 +185,67 @@ def test_rows_of_one_import_are_filtered_by_outcome(client, world, p360):
     assert [r["row"] for r in created] == [1, 3]
     bad = client.get(f"/api/v1/imports/{job['id']}/rows?outcome=fine", headers=p360)
     assert bad.status_code == 422
+
+
+# Idempotency-Key: kept with the job (the middleware, which reads bodies whole, leaves imports be)
+
+
+def keyed(headers, key="import-2026-11-28"):
+    return headers | {"Idempotency-Key": key}
+
+
+def test_a_retry_under_its_key_gets_the_same_import_back(client, world, p360, session):
+    body = json.dumps(good(1)).encode()
+    first = post(client, keyed(p360), body, system="p360")
+    again = post(client, keyed(p360), body, system="p360")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotency-Replayed"] == "true"
+    assert "Idempotency-Replayed" not in first.headers
+    assert again.json() == first.json()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert session.scalar(select(func.count()).select_from(ImportJob)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "system"),
+    [(json.dumps(good(2)).encode(), "p360"), (json.dumps(good(1)).encode(), "ciceron")],
+)
+def test_the_key_with_another_file_or_query_is_refused(client, world, p360, session, body, system):
+    post(client, keyed(p360), json.dumps(good(1)).encode(), system="p360")
+    refused = post(client, keyed(p360), body, system=system)
+    assert (refused.status_code, refused.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    assert session.scalar(select(func.count()).select_from(ImportJob)) == 1
+
+
+def test_keys_belong_to_their_credential(client, world, p360, session):
+    body = json.dumps(good(1)).encode()
+    post(client, keyed(p360), body, system="p360")
+    other = post(client, keyed(world.registrar), body, system="p360")
+    assert other.status_code == 201
+    assert "Idempotency-Replayed" not in other.headers
+    assert other.json()["counts"]["unchanged"] == 1
+
+
+def import_marked(client, session, headers, status):
+    body = json.dumps(good(1)).encode()
+    job_id = post(client, keyed(headers), body, system="p360").json()["id"]
+    session.get(ImportJob, job_id).status = status
+    session.flush()
+    return job_id, post(client, keyed(headers), body, system="p360")
+
+
+def test_a_key_whose_import_still_runs_is_in_use(client, world, p360, session):
+    _, retry = import_marked(client, session, p360, "running")
+    assert (retry.status_code, retry.json()["code"]) == (409, "IDEMPOTENCY_KEY_IN_USE")
+
+
+def test_a_key_whose_import_failed_is_taken_afresh(client, world, p360, session):
+    job_id, retry = import_marked(client, session, p360, "failed")
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["id"] != job_id
+    assert "Idempotency-Replayed" not in retry.headers
+
+
+def test_a_key_is_one_to_255_characters(client, world, p360):
+    refused = post(client, keyed(p360, "x" * 256), b"", system="p360")
+    assert (refused.status_code, refused.json()["code"]) == (400, "INVALID_IDEMPOTENCY_KEY")

@@ -1,13 +1,15 @@
 """Bulk imports of cases from a diarium's NDJSON or CSV, streamed: the body is read a chunk at a
 time by the import, which runs in a worker thread and commits a batch of rows at a time."""
 
+import hashlib
 import io
 from functools import partial
 from typing import Annotated, Any
 
 from anyio import from_thread, to_thread
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
@@ -25,13 +27,17 @@ from app.api.openapi import API_PREFIX
 from app.api.problems import responses
 from app.auth.principal import Principal
 from app.db import session_scope
-from app.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from app.errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from app.integrations.inbound.models import ImportJob
+from app.integrations.inbound.permissions import require_importer
 from app.integrations.inbound.schemas import SYSTEM_PATTERN, ImportJobRead, ImportRowRead
 from app.integrations.inbound.service import jobs, runner
 from app.integrations.inbound.vocabulary import MEDIA_TYPES, ImportFormat, Outcome
+from app.kit.hashing import sha256_hex
 from app.kit.schemas import Page
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+MAX_KEY = 255
 PATH = f"{API_PREFIX}/imports"
 """Where imports are posted: the body-size limit and the idempotency middleware treat it apart."""
 
@@ -51,10 +57,11 @@ class RequestBody(io.RawIOBase):
     waits on the event loop for the next chunk. A body over the import limit, or a client that
     went away, ends the import with the reason."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, digest: Any = None) -> None:
         self._chunks = request.stream().__aiter__()
         self._pending = b""
         self._done = False
+        self._digest = digest  # updated with every chunk read (hashlib's interface)
 
     def readable(self) -> bool:
         return True
@@ -86,10 +93,13 @@ class RequestBody(io.RawIOBase):
 
     async def _next(self) -> bytes:
         try:
-            return await self._chunks.__anext__()
+            chunk: bytes = await self._chunks.__anext__()
         except StopAsyncIteration:
             self._done = True
             return b""
+        if self._digest is not None:
+            self._digest.update(chunk)
+        return chunk
 
 
 def _format(request: Request) -> ImportFormat:
@@ -138,20 +148,75 @@ async def create_import(
         str | None,
         Query(pattern=SYSTEM_PATTERN, max_length=32, description="For rows naming no system"),
     ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="A retry with the same key and file gets the first import back"),
+    ] = None,
 ) -> ImportJobRead:
     form = _format(request)
-    settings = request.app.state.settings
+    keyed = _keyed(request, idempotency_key)
+    factory = request.app.state.sessionmaker
+    if keyed is not None:
+        done = await to_thread.run_sync(_keyed_job, factory, principal, keyed)
+        if done is not None:
+            return await _replay(request, response, keyed, done)
     job = await to_thread.run_sync(
         partial(
             runner.run_import,
-            request.app.state.sessionmaker,
+            factory,
             principal,
             form,
-            io.BufferedReader(RequestBody(request), buffer_size=64 * 1024),
+            io.BufferedReader(
+                RequestBody(request, keyed.digest if keyed else None), buffer_size=64 * 1024
+            ),
             system=system,
-            batch_rows=settings.import_batch_rows,
+            batch_rows=request.app.state.settings.import_batch_rows,
+            keyed=keyed,
         )
     )
+    located(request, response, "get_import", import_id=job.id)
+    return ImportJobRead.of(job)
+
+
+def _keyed(request: Request, key: str | None) -> jobs.Keyed | None:
+    """The import's ``Idempotency-Key``, as the idempotency middleware takes keys (which leaves
+    this path alone: it would read the body whole): per credential, 1 to 255 characters; the
+    digest covers the query and then the body."""
+    if key is None:
+        return None
+    key = key.strip()
+    if not 1 <= len(key) <= MAX_KEY:
+        raise BadRequest(
+            "An Idempotency-Key is 1 to 255 characters.",
+            "En Idempotency-Key är 1 till 255 tecken.",
+            code="INVALID_IDEMPOTENCY_KEY",
+        )
+    digest = hashlib.sha256(request.url.query.encode() + b"\n")
+    return jobs.Keyed(sha256_hex(request.headers.get("authorization", "")), key, digest)
+
+
+def _keyed_job(
+    factory: sessionmaker[Session], principal: Principal, keyed: jobs.Keyed
+) -> ImportJob | None:
+    with session_scope(factory) as session:
+        require_importer(principal)
+        return jobs.keyed_job(session, keyed.caller, keyed.key)
+
+
+async def _replay(
+    request: Request, response: Response, keyed: jobs.Keyed, job: ImportJob
+) -> ImportJobRead:
+    """The import this key already made, if the body is the one it read (hashed as it
+    streams past, never held); another body under the key is 422."""
+    async for chunk in request.stream():
+        keyed.digest.update(chunk)
+    if keyed.digest.hexdigest() != job.request_sha256:
+        raise InvalidInput(
+            "This Idempotency-Key was used for another import.",
+            "Denna Idempotency-Key har använts för en annan import.",
+            code="IDEMPOTENCY_KEY_REUSED",
+        )
+    response.headers["Idempotency-Replayed"] = "true"
     located(request, response, "get_import", import_id=job.id)
     return ImportJobRead.of(job)
 

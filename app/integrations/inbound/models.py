@@ -35,9 +35,15 @@ class ExternalReference(Base):
 
 class ImportJob(Timestamped, Base):
     """One bulk import: what it read, who ran it, how far it got and what became of its rows.
-    The counts are written with each batch of rows, so another connection sees the progress."""
+    The counts are written with each batch of rows, so another connection sees the progress.
+
+    An import sent with an ``Idempotency-Key`` keeps the key (per caller, as the idempotency
+    middleware does: uq_import_jobs_idempotency_caller_idempotency_key) and the SHA-256 of its
+    query and body, so a retry gets the job back, and the same key with another file is
+    refused; the key is kept with the job, not for a day as other keys are."""
 
     __tablename__ = "import_jobs"
+    __table_args__ = (UniqueConstraint("idempotency_caller", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -54,6 +60,9 @@ class ImportJob(Timestamped, Base):
     created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     created_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), index=True)
     finished_at: Mapped[datetime | None]
+    idempotency_caller: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the credential
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class ImportRow(Base):

@@ -135,6 +135,13 @@ def job(session: Session, import_id: int, *, for_update: bool = False) -> Import
     return session.scalars(query).one_or_none()
 
 
+def job_by_key(session: Session, caller: str, key: str) -> ImportJob | None:
+    query = select(ImportJob).where(
+        ImportJob.idempotency_caller == caller, ImportJob.idempotency_key == key
+    )
+    return session.scalars(query.with_for_update()).one_or_none()
+
+
 def add_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert a batch's row results in one statement (executemany)."""
     if rows:

@@ -51,15 +51,17 @@ def run_import(
     source_name: str | None = None,
     batch_rows: int = 500,
     progress: Progress | None = None,
+    keyed: jobs.Keyed | None = None,
 ) -> ImportJob:
     """Import every row of ``source``; the finished job. A CSV header that cannot be used is
     refused before a job exists. If reading stops (the body too large, the client gone) or
     something unexpected happens, the job is marked failed with the reason, and the error goes
-    on to the caller; what was committed stands."""
+    on to the caller; what was committed stands. ``keyed``: the import's Idempotency-Key,
+    taken when the job starts."""
     require_importer(principal)
     rows = parsing.read(form, source)
     with session_scope(factory) as session:
-        import_id = jobs.start(session, principal, form, system, source_name).id
+        import_id = jobs.start(session, principal, form, system, source_name, keyed).id
     try:
         for batch in _batches(rows, batch_rows):
             with session_scope(factory) as session:
@@ -75,7 +77,7 @@ def run_import(
         _fail(factory, import_id, "IMPORT_FAILED", "The import stopped on an unexpected error.")
         raise
     with session_scope(factory) as session:
-        return jobs.finish(session, import_id)
+        return jobs.finish(session, import_id, keyed)
 
 
 def _batches(rows: Iterable[parsing.RawRow], size: int) -> Iterator[list[parsing.RawRow]]:
