@@ -55,11 +55,11 @@ API_ROUTERS = (
     me.router,
     cases.router,
     documents.router,
-    inbound.router,
-    imports.router,
     workflows.router,
     delegation.router,
     audit.router,
+    inbound.router,
+    imports.router,
 )
 
 
