@@ -146,12 +146,12 @@ def _row(
         "message_sv": None,
         "errors": None,
     }
-    if raw.problem is not None or raw.fields is None:
-        problem = raw.problem or parsing.Problem("MALFORMED_ROW", "Unreadable.", "Oläsbar.")
-        return result | _error(problem.code, problem.message_en, problem.message_sv)
-    result |= _reference_of(raw.fields, default_system)
+    if raw.problem is not None:
+        return result | _error(raw.problem.code, raw.problem.message_en, raw.problem.message_sv)
+    fields = raw.fields or {}
+    result |= _reference_of(fields, default_system)
     try:
-        data = ImportedRow.model_validate(raw.fields)
+        data = ImportedRow.model_validate(fields)
     except ValidationError as exc:
         return result | _invalid(exc)
     system = data.system or default_system

@@ -13,6 +13,7 @@ On SQLite the single writer serialises them.
 """
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -216,4 +217,4 @@ def _update(
 
 
 def _plain(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+    return value.value if isinstance(value, Enum) else value
