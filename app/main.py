@@ -30,11 +30,13 @@ from app.api.routes import (
     organs,
     people,
     units,
+    webhooks,
     workflows,
 )
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.integrations.webhooks.runner import BackgroundDispatcher
 from app.migrations import head_revision
 
 
@@ -56,6 +58,7 @@ API_ROUTERS = (
     workflows.router,
     delegation.router,
     audit.router,
+    webhooks.router,
 )
 
 
@@ -73,7 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        dispatcher = None
+        if settings.webhook_dispatch:  # serve --dispatch: webhooks sent from this process too
+            dispatcher = BackgroundDispatcher(app.state.sessionmaker, settings)
+            dispatcher.start()
         yield
+        if dispatcher is not None:
+            dispatcher.stop()
         engine.dispose()
 
     app: FastAPI = FastAPIOffline(

@@ -11,7 +11,8 @@ TABLES = {
     "workflow_definitions", "cases", "assessment_revisions", "case_events",
     "matter_types", "delegation_orders", "delegation_entries", "reportable_decisions",
     "recusals", "absences", "subdelegations", "idempotency_keys", "diary_series",
-    "case_documents",
+    "case_documents", "webhook_subscriptions", "webhook_outbox", "webhook_deliveries",
+    "webhook_attempts",
 }  # fmt: skip
 
 

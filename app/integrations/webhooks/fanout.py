@@ -1,0 +1,64 @@
+"""From outbox messages to deliveries: one per active subscription that wants the message, by
+its type, its case's organ and, for a confidential case, the subscription's permission.
+
+Subscriptions are matched when the message is fanned out (normally within a poll interval of
+its commit): one created later does not receive what happened before it."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from app.integrations.webhooks import messages
+from app.integrations.webhooks import repository as repo
+from app.integrations.webhooks.models import OutboxMessage, WebhookDelivery, WebhookSubscription
+from app.integrations.webhooks.vocabulary import DeliveryStatus
+
+
+def wants(subscription: WebhookSubscription, message: OutboxMessage) -> bool:
+    """Whether the subscription receives the message. A confidential case reaches only a
+    subscription allowed confidential cases: the others never learn it exists."""
+    return (
+        message.event_type in subscription.event_types
+        and (not subscription.organ_ids or message.organ_id in subscription.organ_ids)
+        and (subscription.include_confidential or not message.confidential)
+    )
+
+
+def fan_out(session: Session, now: datetime, limit: int) -> int:
+    """Fan out up to ``limit`` of the oldest waiting messages; how many were taken. A message
+    no subscription wants is deleted: nobody will ask for it."""
+    pending = repo.unfanned_messages(session, limit)
+    if not pending:
+        return 0
+    subscriptions = repo.active_subscriptions(session)
+    targets = {m.id: [s for s in subscriptions if wants(s, m)] for m in pending}
+    wanted = [m for m in pending if targets[m.id]]
+    bodies = messages.render(session, wanted) if wanted else {}
+    deliveries = [
+        {
+            "subscription_id": subscription.id,
+            "message_id": message.id,
+            "case_id": message.case_id,
+            "event_type": message.event_type,
+            "status": DeliveryStatus.pending.value,
+            "attempt_count": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for message in wanted
+        for subscription in targets[message.id]
+    ]
+    for message in wanted:
+        message.body, message.fanned_out_at = bodies[message.id], now
+    unwanted = [m.id for m in pending if not targets[m.id]]
+    if unwanted:
+        session.execute(
+            delete(OutboxMessage)
+            .where(OutboxMessage.id.in_(unwanted))
+            .execution_options(synchronize_session=False)
+        )
+    if deliveries:
+        session.execute(insert(WebhookDelivery), deliveries)
+    session.flush()
+    return len(pending)
