@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from bench import authority, engine, organs_list
+from bench import authority, engine, organs_list, webhooks
 from bench.harness import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
@@ -28,7 +28,7 @@ class Benchmark(Protocol):
     def run(self, args: BenchArgs) -> None: ...
 
 
-BENCHMARKS: tuple[Benchmark, ...] = (organs_list, engine, authority)
+BENCHMARKS: tuple[Benchmark, ...] = (organs_list, engine, authority, webhooks)
 
 
 def _name(benchmark: Benchmark) -> str:

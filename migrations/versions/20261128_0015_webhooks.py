@@ -4,7 +4,9 @@ ix_webhook_outbox_pending holds only the messages not fanned out yet, so the dis
 them without reading the delivered history; webhook_outbox keeps its ids growing on SQLite too
 (AUTOINCREMENT), as they are the messages' webhook-id and their order per case.
 ix_webhook_deliveries_due and ix_webhook_deliveries_queue hold only pending deliveries: the
-first finds those due, the second what stands before one in its case's queue.
+first finds those due, the second what stands before one in its case's queue. event_id has no
+foreign key: an event deleted behind the service's back is the audit chain's to report, and
+the dispatcher drops a message whose event is gone.
 
 Revision ID: 20261128_0015
 Revises: 20261128_0013
@@ -71,9 +73,6 @@ def upgrade() -> None:
             ["decision_id"],
             ["reportable_decisions.id"],
             name=op.f("fk_webhook_outbox_decision_id_reportable_decisions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["case_events.id"], name=op.f("fk_webhook_outbox_event_id_case_events")
         ),
         sa.ForeignKeyConstraint(
             ["organ_id"], ["organs.id"], name=op.f("fk_webhook_outbox_organ_id_organs")

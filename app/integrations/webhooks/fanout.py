@@ -4,6 +4,7 @@ its type, its case's organ and, for a confidential case, the subscription's perm
 Subscriptions are matched when the message is fanned out (normally within a poll interval of
 its commit): one created later does not receive what happened before it."""
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import delete, insert
@@ -13,6 +14,8 @@ from app.integrations.webhooks import messages
 from app.integrations.webhooks import repository as repo
 from app.integrations.webhooks.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 from app.integrations.webhooks.vocabulary import DeliveryStatus
+
+log = logging.getLogger(__name__)
 
 
 def wants(subscription: WebhookSubscription, message: OutboxMessage) -> bool:
@@ -27,14 +30,19 @@ def wants(subscription: WebhookSubscription, message: OutboxMessage) -> bool:
 
 def fan_out(session: Session, now: datetime, limit: int) -> int:
     """Fan out up to ``limit`` of the oldest waiting messages; how many were taken. A message
-    no subscription wants is deleted: nobody will ask for it."""
+    no subscription wants is deleted: nobody will ask for it (nor for one whose event was
+    deleted behind the service's back: there is nothing left to tell)."""
     pending = repo.unfanned_messages(session, limit)
     if not pending:
         return 0
     subscriptions = repo.active_subscriptions(session)
     targets = {m.id: [s for s in subscriptions if wants(s, m)] for m in pending}
+    bodies = messages.render(session, [m for m in pending if targets[m.id]])
+    for message in pending:
+        if targets[message.id] and message.id not in bodies:
+            log.warning("webhook message %s names an event that is gone; dropped", message.id)
+            targets[message.id] = []
     wanted = [m for m in pending if targets[m.id]]
-    bodies = messages.render(session, wanted) if wanted else {}
     deliveries = [
         {
             "subscription_id": subscription.id,

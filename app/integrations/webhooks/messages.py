@@ -28,7 +28,8 @@ def timestamp(moment: datetime) -> str:
 
 
 def render(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, str]:
-    """Each message's body, by message id, with what it names read in three queries."""
+    """Each message's body, by message id, with what it names read in three queries. A message
+    whose event or case is gone (deleted behind the service's back) has none."""
     case_ids = {m.case_id for m in messages}
     event_ids = {m.event_id for m in messages if m.event_id is not None}
     decision_ids = {m.decision_id for m in messages if m.decision_id is not None}
@@ -52,6 +53,8 @@ def render(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, str
     }
     bodies = {}
     for message in messages:
+        if message.case_id not in cases or (message.event_id and message.event_id not in events):
+            continue
         data: dict[str, Any] = {"case": cases[message.case_id]}
         if message.event_id is not None:
             data["event"] = events[message.event_id]

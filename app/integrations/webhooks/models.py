@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from app.cases.models import CaseEvent
 from app.db import Base, Timestamped
@@ -61,7 +61,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_type: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    # No foreign key: the event history is append-only, and when someone deletes an event
+    # anyway, the audit chain is to find the gap (app.audit), not a constraint to refuse it.
+    event_id: Mapped[int | None]
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("reportable_decisions.id"))
     organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"))
     # Confidential when the change was made (or just before it): then only subscriptions
@@ -72,7 +74,9 @@ class OutboxMessage(Base):
     # The JSON body, rendered once at fan-out, so every attempt sends the same bytes.
     body: Mapped[str | None] = mapped_column(Text)
 
-    event: Mapped[CaseEvent | None] = relationship(lazy="raise")
+    event: Mapped[CaseEvent | None] = relationship(
+        lazy="raise", primaryjoin=lambda: foreign(OutboxMessage.event_id) == CaseEvent.id
+    )
 
 
 class WebhookDelivery(Base):

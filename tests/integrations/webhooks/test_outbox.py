@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.cases.models import CaseEvent
 from app.integrations.webhooks import fanout
-from app.integrations.webhooks.models import OutboxMessage, WebhookSubscription
+from app.integrations.webhooks.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 from app.integrations.webhooks.signing import new_secret
 from app.kit.clock import utcnow
 from app.organisation.repository import organ_by_code
@@ -95,3 +95,29 @@ def test_reporting_a_delegated_decision_announces_decision_reported(client, worl
     assert message["data"]["event"]["trigger"] == "approve"
     assert message["data"]["case"]["id"] == case_id
     assert outbox(session, case_id) == [last]  # the others matched no one: deleted
+
+
+def test_a_message_whose_event_is_gone_is_dropped_and_holds_up_nothing(client, world, session):
+    case_id = register(client, world)
+    [registered] = outbox(session, case_id)
+    session.add(
+        OutboxMessage(
+            event_type="case.updated",
+            case_id=case_id,
+            event_id=2**31 - 1,  # deleted behind the service's back
+            organ_id=registered.organ_id,
+            confidential=False,
+        )
+    )
+    session.add(
+        WebhookSubscription(
+            url="http://127.0.0.1:9/hooks",
+            event_types=["case.registered", "case.updated"],
+            secret=new_secret(),
+        )
+    )
+    session.flush()
+    assert fanout.fan_out(session, utcnow(), 100) == 2
+    assert outbox(session, case_id) == [registered]
+    delivery_messages = session.scalars(select(WebhookDelivery.message_id)).all()
+    assert delivery_messages == [registered.id]
