@@ -7,8 +7,9 @@ What: a throwaway PostgreSQL database with the demo, one subscription to a recei
     then a dispatcher in this process runs rounds until every message is delivered: fan-out,
     claim, signing, POST, recording each attempt. Once with one send at a time, once with the
     default parallel sends. The baseline is a bare loop: one ``httpx.Client`` POSTing the same
-    rendered bodies, one after another, nothing signed or recorded. Target: the dispatcher at
-    ≥ 0.5 of the bare loop.
+    rendered bodies, one after another, nothing signed or recorded. Each is run ``REPEATS``
+    times, alternated, and the best run counts (the machine is shared). Target: the dispatcher
+    at ≥ 0.5 of the bare loop.
 (b) Delay from commit to delivery: a producer registers cases at ``RATE`` per second for
     ``--duration`` seconds while the dispatcher runs in a background thread (as ``serve
     --dispatch`` does), once at the default poll interval and once at 0.1 s; the delay is the
@@ -61,7 +62,9 @@ from bench.harness import (
     sharing_note,
 )
 
-MESSAGES = 3000
+MESSAGES = 2000
+REPEATS = 2
+BARE = "bare httpx loop (same bodies)"
 REGISTRATIONS_PER_COMMIT = 250
 RATE = 20  # registrations per second while the delay is measured
 DEADLINE_S = 120.0
@@ -191,7 +194,7 @@ def bare_loop(sessions: sessionmaker[Session], client: httpx.Client, url: str) -
             headers={"content-type": "application/json", "webhook-id": f"msg_{row.id}"},
         )
         response.raise_for_status()
-    return Throughput("bare httpx loop (same bodies)", len(rows), time.perf_counter() - started)
+    return Throughput(BARE, len(rows), time.perf_counter() - started)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -253,13 +256,16 @@ def run(args: BenchArgs) -> None:
                 SubscriptionCreate.model_validate({"url": url, "event_types": ["case.registered"]}),
             )
         console.print(f"[dim]database {database.name}; receiver at {url}[/dim]")
-        throughput: list[Throughput] = []
+        runs: dict[str, list[Throughput]] = {}
         with httpx.Client(trust_env=False, timeout=SETTINGS.webhook_timeout_seconds) as client:
-            for concurrency in (1, SETTINGS.webhook_concurrency):
-                register(sessions, actor, MESSAGES)
-                label = f"dispatcher, {concurrency} send(s) at a time"
-                throughput.append(drain(sessions, dispatcher(sessions, client, concurrency), label))
-            bare = bare_loop(sessions, client, url)
+            for _ in range(REPEATS):  # alternated, so a busy neighbour hurts each alike
+                for concurrency in (1, SETTINGS.webhook_concurrency):
+                    register(sessions, actor, MESSAGES)
+                    label = f"dispatcher, {concurrency} send(s) at a time"
+                    worker = dispatcher(sessions, client, concurrency)
+                    runs.setdefault(label, []).append(drain(sessions, worker, label))
+                    bare = bare_loop(sessions, client, url)
+                    runs.setdefault(bare.label, []).append(bare)
             latency = [
                 (poll, delays(sessions, actor, client, base, poll, args.duration))
                 for poll in (SETTINGS.webhook_poll_interval_seconds, 0.1)
@@ -270,7 +276,9 @@ def run(args: BenchArgs) -> None:
     )
     for name in ("sender", "messages", "seconds", "per s", "÷ bare"):
         table.add_column(name, justify="right")
-    for row in [*throughput, bare]:
+    best = {label: max(results, key=lambda r: r.per_second) for label, results in runs.items()}
+    bare = best[BARE]
+    for row in best.values():
         table.add_row(
             row.label,
             str(row.messages),
@@ -294,8 +302,9 @@ def run(args: BenchArgs) -> None:
         )
     console.print(delay_table)
     console.print(
-        "Throughput counts from the first round to the last delivery, fan-out and the database "
-        "work of every attempt included; the bare loop only POSTs. The delay includes the "
+        f"Throughput: the best of {REPEATS} alternated runs of {MESSAGES} messages each, from the "
+        "first round to the last delivery, fan-out and the database work of every attempt "
+        "included; the bare loop only POSTs (after each dispatcher run). The delay includes the "
         "dispatcher's rest between idle rounds (the poll interval), which bounds it."
     )
     console.print(sharing_note(machine_cores()))

@@ -3,10 +3,11 @@
 ix_webhook_outbox_pending holds only the messages not fanned out yet, so the dispatcher finds
 them without reading the delivered history; webhook_outbox keeps its ids growing on SQLite too
 (AUTOINCREMENT), as they are the messages' webhook-id and their order per case.
-ix_webhook_deliveries_due and ix_webhook_deliveries_queue hold only pending deliveries: the
-first finds those due, the second what stands before one in its case's queue. event_id has no
-foreign key: an event deleted behind the service's back is the audit chain's to report, and
-the dispatcher drops a message whose event is gone.
+ix_webhook_deliveries_due holds only the heads of the queues (pending), to find those due;
+ix_webhook_deliveries_queue the queues (pending and queued), to append to one and to move its
+next message up. webhook_outbox.event_id has no foreign key: an event deleted behind the
+service's back is the audit chain's to report, and the dispatcher drops a message whose event
+is gone.
 
 Revision ID: 20261128_0015
 Revises: 20261128_0013
@@ -25,6 +26,7 @@ depends_on: str | Sequence[str] | None = None
 
 PENDING_MESSAGE = sa.text("fanned_out_at IS NULL")
 PENDING_DELIVERY = sa.text("status = 'pending'")
+QUEUED_DELIVERY = sa.text("status IN ('pending', 'queued')")
 
 
 def upgrade() -> None:
@@ -139,8 +141,8 @@ def upgrade() -> None:
             "ix_webhook_deliveries_queue",
             ["subscription_id", "case_id", "message_id"],
             unique=False,
-            postgresql_where=PENDING_DELIVERY,
-            sqlite_where=PENDING_DELIVERY,
+            postgresql_where=QUEUED_DELIVERY,
+            sqlite_where=QUEUED_DELIVERY,
         )
         batch_op.create_index("ix_webhook_deliveries_message_id", ["message_id"], unique=False)
         batch_op.create_index(

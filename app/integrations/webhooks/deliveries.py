@@ -33,6 +33,8 @@ from app.integrations.webhooks.vocabulary import DeliveryStatus, webhook_id
 @dataclass(frozen=True)
 class Claimed:
     delivery_id: int
+    subscription_id: int
+    case_id: int
     message_id: int
     attempt_count: int
     url: str
@@ -73,6 +75,8 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
     rows = session.execute(
         select(
             WebhookDelivery.id,
+            WebhookDelivery.subscription_id,
+            WebhookDelivery.case_id,
             WebhookDelivery.message_id,
             WebhookDelivery.attempt_count,
             WebhookSubscription.url,
@@ -84,7 +88,19 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
         .where(WebhookDelivery.id.in_(ids))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
     )
-    items = [Claimed(r.id, r.message_id, r.attempt_count, r.url, r.secret, r.body) for r in rows]
+    items = [
+        Claimed(
+            r.id,
+            r.subscription_id,
+            r.case_id,
+            r.message_id,
+            r.attempt_count,
+            r.url,
+            r.secret,
+            r.body,
+        )
+        for r in rows
+    ]
     return Claim(token, items, started + lease.total_seconds())
 
 
@@ -140,7 +156,8 @@ def record(
     session: Session, claim: Claim, attempted: list[Attempted], policy: RetryPolicy
 ) -> Tally:
     """Log each attempt and move its delivery on: delivered, due again later, or dead after the
-    last attempt. The claim's deliveries that were not attempted are released as they were."""
+    last attempt, and then the next message of its case's queue up to be sent. The claim's
+    deliveries that were not attempted are released as they were."""
     statuses: Counter[DeliveryStatus] = Counter()
     if attempted:
         session.execute(
@@ -156,12 +173,15 @@ def record(
                 for a in attempted
             ],
         )
-        changes = []
+        changes, ended = [], set()
         for attempt in attempted:
             status, change = _moved_on(attempt, policy)
             statuses[status] += 1
             changes.append(change | {"b_token": claim.token})
+            if status != DeliveryStatus.pending:
+                ended.add((attempt.claimed.subscription_id, attempt.claimed.case_id))
         session.connection().execute(_MOVE, changes)
+        repo.move_up(session, ended)
     done = {a.claimed.delivery_id for a in attempted}
     untouched = [c.delivery_id for c in claim.items if c.delivery_id not in done]
     if untouched:

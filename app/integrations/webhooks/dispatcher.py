@@ -4,11 +4,12 @@ the deliveries that are due, posts them and records how it went, round after rou
 Delivery is at least once. A dispatcher that dies after a receiver said 2xx but before the
 result was written leaves a leased delivery that another round takes again once the lease has
 run out: the receiver may get that message twice (same ``webhook-id``, for it to deduplicate by),
-never not at all. Within a round a case has at most one delivery per subscription in flight
-(``repository.claimable_deliveries``), so sends may run in parallel without reordering a case.
+never not at all. Only the head of a case's queue to a subscription is ever claimed, so a case
+has at most one message in flight per subscription and sends may run in parallel without
+reordering a case.
 
 Each step is its own short transaction, so several dispatchers may run at once on PostgreSQL
-(their claims skip each other's locked rows); on SQLite run one.
+(their claims skip each other's locked rows, and they take turns to fan out); on SQLite run one.
 """
 
 import logging

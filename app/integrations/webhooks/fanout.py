@@ -7,7 +7,7 @@ its commit): one created later does not receive what happened before it."""
 import logging
 from datetime import datetime
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from app.integrations.webhooks import messages
@@ -28,10 +28,44 @@ def wants(subscription: WebhookSubscription, message: OutboxMessage) -> bool:
     )
 
 
+def _queued(
+    session: Session,
+    wanted: list[OutboxMessage],
+    targets: dict[int, list[WebhookSubscription]],
+    now: datetime,
+) -> list[dict[str, object]]:
+    """The new deliveries, in message order: each at the head of its case's queue to its
+    subscription (``pending``) if that queue is empty, else ``queued`` behind the others."""
+    open_queues = repo.open_queues(
+        session, {(s.id, m.case_id) for m in wanted for s in targets[m.id]}
+    )
+    rows = []
+    for message in wanted:
+        for subscription in targets[message.id]:
+            queue = (subscription.id, message.case_id)
+            status = DeliveryStatus.queued if queue in open_queues else DeliveryStatus.pending
+            open_queues.add(queue)
+            rows.append(
+                {
+                    "subscription_id": subscription.id,
+                    "message_id": message.id,
+                    "case_id": message.case_id,
+                    "event_type": message.event_type,
+                    "status": status.value,
+                    "attempt_count": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            )
+    return rows
+
+
 def fan_out(session: Session, now: datetime, limit: int) -> int:
     """Fan out up to ``limit`` of the oldest waiting messages; how many were taken. A message
     no subscription wants is deleted: nobody will ask for it (nor for one whose event was
     deleted behind the service's back: there is nothing left to tell)."""
+    if not repo.take_fan_out_turn(session):
+        return 0  # another dispatcher is fanning out
     pending = repo.unfanned_messages(session, limit)
     if not pending:
         return 0
@@ -43,22 +77,12 @@ def fan_out(session: Session, now: datetime, limit: int) -> int:
             log.warning("webhook message %s names an event that is gone; dropped", message.id)
             targets[message.id] = []
     wanted = [m for m in pending if targets[m.id]]
-    deliveries = [
-        {
-            "subscription_id": subscription.id,
-            "message_id": message.id,
-            "case_id": message.case_id,
-            "event_type": message.event_type,
-            "status": DeliveryStatus.pending.value,
-            "attempt_count": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for message in wanted
-        for subscription in targets[message.id]
-    ]
-    for message in wanted:
-        message.body, message.fanned_out_at = bodies[message.id], now
+    deliveries = _queued(session, wanted, targets, now)
+    if wanted:
+        session.execute(
+            update(OutboxMessage),
+            [{"id": m.id, "body": bodies[m.id], "fanned_out_at": now} for m in wanted],
+        )
     unwanted = [m.id for m in pending if not targets[m.id]]
     if unwanted:
         session.execute(

@@ -5,7 +5,9 @@ change's own transaction; ``fanned_out_at`` is set once the dispatcher has made 
 (a row that matched no subscription is deleted then). Its ids only grow, on SQLite too
 (``sqlite_autoincrement``): they are the messages' ``webhook-id`` and their order per case.
 
-A delivery is one message for one subscription. Its ``claimed_by``/``claimed_until`` is the
+A delivery is one message for one subscription. A case's deliveries to a subscription are a
+queue: its head is ``pending``, the rest ``queued`` behind it (``DeliveryStatus``), so finding
+what to send never has to look past the heads. Its ``claimed_by``/``claimed_until`` is the
 lease of the dispatcher sending it, so no other dispatcher sends it meanwhile.
 """
 
@@ -94,8 +96,8 @@ class WebhookDelivery(Base):
             "subscription_id",
             "case_id",
             "message_id",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status IN ('pending', 'queued')"),
+            sqlite_where=text("status IN ('pending', 'queued')"),
         ),
         Index("ix_webhook_deliveries_subscription_id_status_id", "subscription_id", "status", "id"),
     )

@@ -1,11 +1,13 @@
-"""Every query of webhooks. The dispatcher's claim their rows ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, so dispatchers running at once each take rows the others did not; SQLite ignores
-the clause (it has one writer at a time, and one dispatcher is what it is run with)."""
+"""Every query of webhooks. Deliveries are claimed ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+dispatchers running at once each take rows the others did not; SQLite ignores the clause (it has
+one writer at a time, and one dispatcher is what it is run with). Fanning out is one
+dispatcher's at a time (``take_fan_out_turn``): it is cheap, and doing it in order is what keeps
+each case's messages in order."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.integrations.webhooks.models import (
@@ -18,16 +20,30 @@ from app.kit.pagination import Slice, Window, cut
 from app.organisation.models import Organ
 
 PENDING = DeliveryStatus.pending.value
+QUEUED = DeliveryStatus.queued.value
+IN_QUEUE = (PENDING, QUEUED)
+
+
+FAN_OUT_LOCK = 0x5354_4B5F_5748  # "STK_WH": the advisory lock of whoever fans out
+
+
+def take_fan_out_turn(session: Session) -> bool:
+    """Whether this transaction may fan out: one dispatcher at a time on PostgreSQL (an
+    advisory lock held until the transaction ends), so messages are fanned out in id order and
+    a case's later message never becomes a delivery before its earlier one. SQLite has one
+    writer at a time anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(FAN_OUT_LOCK))))
 
 
 def unfanned_messages(session: Session, limit: int) -> list[OutboxMessage]:
-    """The oldest messages not fanned out yet, locked; those another dispatcher holds skipped."""
+    """The oldest messages not fanned out yet."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.fanned_out_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query))
 
@@ -38,23 +54,10 @@ def active_subscriptions(session: Session) -> list[WebhookSubscription]:
 
 
 def claimable_deliveries(session: Session, now: datetime, limit: int) -> list[int]:
-    """Deliveries due now, of active subscriptions, not leased to a dispatcher, and first in
-    their case's queue: no earlier message of the same case is still pending for the same
-    subscription, nor still waiting to be fanned out (it may be about to become one). Locked
-    for the caller, who leases them before its transaction ends."""
-    earlier = aliased(WebhookDelivery)
+    """Deliveries due now at the head of their queue, of active subscriptions, not leased to a
+    dispatcher. Locked for the caller, who leases them before its transaction ends; rows
+    another dispatcher has locked are skipped."""
     delivery = WebhookDelivery
-    earlier_pending = exists().where(
-        earlier.subscription_id == delivery.subscription_id,
-        earlier.case_id == delivery.case_id,
-        earlier.status == PENDING,
-        earlier.message_id < delivery.message_id,
-    )
-    earlier_unfanned = exists().where(
-        OutboxMessage.fanned_out_at.is_(None),
-        OutboxMessage.case_id == delivery.case_id,
-        OutboxMessage.id < delivery.message_id,
-    )
     query = (
         select(delivery.id)
         .join(
@@ -68,14 +71,66 @@ def claimable_deliveries(session: Session, now: datetime, limit: int) -> list[in
             delivery.status == PENDING,
             delivery.next_attempt_at <= now,
             (delivery.claimed_until.is_(None)) | (delivery.claimed_until < now),
-            ~earlier_pending,
-            ~earlier_unfanned,
         )
         .order_by(delivery.next_attempt_at, delivery.id)
         .limit(limit)
         .with_for_update(of=delivery, skip_locked=True)
     )
     return list(session.scalars(query))
+
+
+Queue = tuple[int, int]
+"""A case's queue of messages to a subscription: (subscription id, case id)."""
+
+
+def open_queues(session: Session, queues: Collection[Queue]) -> set[Queue]:
+    """Those of ``queues`` that hold a pending or queued delivery, their rows locked: a
+    dispatcher ending the head of one of them (and moving the next up) finishes first, so a
+    message appended now goes behind the right one."""
+    if not queues:
+        return set()
+    query = (
+        select(WebhookDelivery.subscription_id, WebhookDelivery.case_id)
+        .where(
+            WebhookDelivery.status.in_(IN_QUEUE),
+            tuple_(WebhookDelivery.subscription_id, WebhookDelivery.case_id).in_(list(queues)),
+        )
+        .with_for_update()
+    )
+    return {(row.subscription_id, row.case_id) for row in session.execute(query)}
+
+
+def move_up(session: Session, queues: Collection[Queue]) -> None:
+    """Make the oldest queued delivery of each of ``queues`` the pending head, where the queue
+    has no head (the one it had was just delivered or given up on)."""
+    if not queues:
+        return
+    head, waiting = aliased(WebhookDelivery), aliased(WebhookDelivery)
+    oldest = (
+        select(waiting.subscription_id, waiting.case_id, func.min(waiting.message_id))
+        .where(
+            waiting.status == QUEUED,
+            tuple_(waiting.subscription_id, waiting.case_id).in_(list(queues)),
+        )
+        .group_by(waiting.subscription_id, waiting.case_id)
+    )
+    has_head = exists().where(
+        head.subscription_id == WebhookDelivery.subscription_id,
+        head.case_id == WebhookDelivery.case_id,
+        head.status == PENDING,
+    )
+    session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.status == QUEUED,
+            tuple_(
+                WebhookDelivery.subscription_id, WebhookDelivery.case_id, WebhookDelivery.message_id
+            ).in_(oldest),
+            ~has_head,
+        )
+        .values(status=PENDING)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def subscription_by_id(

@@ -112,8 +112,8 @@ def redeliver(
 ) -> list[int]:
     """Queue dead deliveries to be sent again now, with a fresh round of attempts: the ones
     named (all of them dead deliveries of this subscription, or nothing is done), or every dead
-    one. A case's later messages that were delivered meanwhile stay delivered; those still
-    pending wait for the redelivered one, as its order says."""
+    one. Each goes to the back of its case's queue: sent at once if the queue is empty, else
+    after the messages waiting there (those delivered meanwhile stay delivered)."""
     get(session, subscription_id, for_update=True)
     dead = repo.dead_deliveries(session, subscription_id, delivery_ids)
     if delivery_ids is not None and len(dead) != len(set(delivery_ids)):
@@ -128,8 +128,13 @@ def redeliver(
             unknown_ids=sorted(set(named) - theirs),
         )
     now = utcnow()
-    for row in dead:
-        row.status, row.attempt_count, row.next_attempt_at = DeliveryStatus.pending, 0, now
+    open_queues = repo.open_queues(session, {(row.subscription_id, row.case_id) for row in dead})
+    for row in sorted(dead, key=lambda row: row.message_id):
+        queue = (row.subscription_id, row.case_id)
+        waits = queue in open_queues
+        open_queues.add(queue)
+        row.status = (DeliveryStatus.queued if waits else DeliveryStatus.pending).value
+        row.attempt_count, row.next_attempt_at = 0, now
         row.dead_at, row.claimed_by, row.claimed_until = None, None, None
     session.flush()
     return [row.id for row in dead]

@@ -32,6 +32,10 @@ KIND_TYPES: dict[str, EventType] = {
 
 
 class DeliveryStatus(StrEnum):
+    """A case's messages to one subscription form a queue: only its head is ``pending`` (sent
+    when due); the messages behind it are ``queued`` until it is delivered or dead."""
+
+    queued = "queued"  # behind an earlier message of the same case
     pending = "pending"  # waiting for its (next) attempt
     delivered = "delivered"  # the receiver answered 2xx
     dead = "dead"  # every attempt failed; redelivered only on request
@@ -46,6 +50,7 @@ LABELS_SV: dict[StrEnum, str] = {
     EventType.assessment_revised: "konsekvensbeskrivning reviderad",
     EventType.document_registered: "handling registrerad",
     EventType.decision_reported: "delegationsbeslut anmält till nämnden",
+    DeliveryStatus.queued: "väntar på ett tidigare meddelande i ärendet",
     DeliveryStatus.pending: "väntar på leverans",
     DeliveryStatus.delivered: "levererat",
     DeliveryStatus.dead: "misslyckat (alla försök gjorda)",
