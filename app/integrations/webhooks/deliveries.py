@@ -152,6 +152,35 @@ _MOVE = (
 """Move one delivery on, if it is still leased to the claim (executed for many at once)."""
 
 
+def _mark_delivered(session: Session, token: str, delivered: list[Attempted]) -> None:
+    """The common case in few statements: one per status code answered (a receiver answers
+    200 or 204, mostly the same), rather than one per delivery. ``delivered_at`` is the latest
+    attempt time of the group; each attempt's own is in the log."""
+    by_code: dict[int | None, list[Attempted]] = {}
+    for attempt in delivered:
+        by_code.setdefault(attempt.sent.status_code, []).append(attempt)
+    for code, group in by_code.items():
+        at = max(a.at for a in group)
+        session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id.in_([a.claimed.delivery_id for a in group]),
+                WebhookDelivery.claimed_by == token,  # still ours: the lease has not run out
+            )
+            .values(
+                status=DeliveryStatus.delivered.value,
+                attempt_count=WebhookDelivery.attempt_count + 1,
+                last_attempt_at=at,
+                last_status_code=code,
+                last_error=None,
+                delivered_at=at,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
 def record(
     session: Session, claim: Claim, attempted: list[Attempted], policy: RetryPolicy
 ) -> Tally:
@@ -173,14 +202,18 @@ def record(
                 for a in attempted
             ],
         )
-        changes, ended = [], set()
-        for attempt in attempted:
+        delivered = [a for a in attempted if a.sent.delivered]
+        _mark_delivered(session, claim.token, delivered)
+        statuses[DeliveryStatus.delivered] = len(delivered)
+        changes, ended = [], {(a.claimed.subscription_id, a.claimed.case_id) for a in delivered}
+        for attempt in (a for a in attempted if not a.sent.delivered):
             status, change = _moved_on(attempt, policy)
             statuses[status] += 1
             changes.append(change | {"b_token": claim.token})
-            if status != DeliveryStatus.pending:
+            if status == DeliveryStatus.dead:
                 ended.add((attempt.claimed.subscription_id, attempt.claimed.case_id))
-        session.connection().execute(_MOVE, changes)
+        if changes:
+            session.connection().execute(_MOVE, changes)
         repo.move_up(session, ended)
     done = {a.claimed.delivery_id for a in attempted}
     untouched = [c.delivery_id for c in claim.items if c.delivery_id not in done]
