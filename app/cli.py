@@ -1,9 +1,12 @@
 """The ``styrkedja`` command: serve, migrate, load the demo, mint development tokens, make API
-keys, verify the trail of case events, import a diarium's cases, write the OpenAPI document."""
+keys, verify the trail of case events, import a diarium's cases, send webhooks, write the
+OpenAPI document."""
 
 import json
 import re
 import secrets
+import signal
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +30,7 @@ from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import DemoCast, demo_cast, is_empty, load_demo
 from app.errors import NotFound
 from app.idempotency import store as idempotency_store
+from app.integrations.webhooks import runner as webhook_runner
 from app.kit.clock import utcnow
 from app.main import create_app
 from app.organisation import repository as org_repo
@@ -50,6 +54,7 @@ cli.add_typer(idempotency_cli, name="idempotency")
 console = Console()
 DEV_SECRET_FILE = Path("var/dev-jwt-secret")
 DEMO_TOKEN_TTL = timedelta(hours=12)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _engine(settings: Settings) -> Engine:
@@ -113,10 +118,21 @@ def serve(
         bool,
         typer.Option(help="Migrate, load the demo if the database is empty, print demo tokens"),
     ] = False,
+    dispatch: Annotated[
+        bool, typer.Option(help="Also send webhooks, from a thread of this process")
+    ] = False,
 ) -> None:
     """Serve the API (interactive docs at /docs)."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    if dispatch and workers > 1:
+        console.print(
+            "[red]--dispatch runs in one process; with --workers, run "
+            "`styrkedja dispatch` beside the server instead.[/red]"
+        )
+        raise typer.Exit(2)
+    if dispatch:
+        settings = settings.model_copy(update={"webhook_dispatch": True})
     if dev:
         settings = _with_dev_secret(settings)
         engine = _engine(settings)
@@ -141,6 +157,52 @@ def serve(
         )
     else:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
+
+
+@cli.command()
+def dispatch(
+    once: Annotated[
+        bool, typer.Option("--once", help="One round (fan out, send what is due), then exit")
+    ] = False,
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=1000, help="Messages and deliveries per round (default: the settings)"
+        ),
+    ] = None,
+    poll_interval: Annotated[
+        float | None,
+        typer.Option(
+            min=0.01, max=60, help="Seconds to rest after an idle round (default: the settings)"
+        ),
+    ] = None,
+) -> None:
+    """Send webhooks from the outbox until stopped (Ctrl-C, SIGTERM). Several may run at once
+    on PostgreSQL; on SQLite run one."""
+    settings = get_settings()
+    engine = _engine(settings)
+    try:
+        with webhook_runner.new_client(settings) as client:
+            dispatcher = webhook_runner.build(
+                make_sessionmaker(engine), settings, client, batch=batch
+            )
+            if once:
+                done = dispatcher.run_once()
+                console.print(
+                    f"Fanned out {done.fanned_out} messages; delivered {done.tally.delivered}, "
+                    f"failed {done.tally.failed} (to be retried), dead {done.tally.dead}."
+                )
+                return
+            stop = threading.Event()
+            previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+            console.print("Dispatching webhooks; Ctrl-C stops after the round in progress.")
+            try:
+                dispatcher.run(stop, poll_interval or settings.webhook_poll_interval_seconds)
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+    finally:
+        engine.dispose()
 
 
 @db_cli.command("upgrade")

@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
+    # Outbound webhooks (app/integrations/webhooks): how receivers are called and retried.
+    webhook_dispatch: bool = Field(
+        default=False, description="Run a webhook dispatcher inside the server (serve --dispatch)"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_retry_delays_seconds: list[float] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 36000],
+        max_length=30,
+        description="Waits after each failed attempt; one attempt more than delays in all",
+    )
+    webhook_retry_jitter: float = Field(default=0.2, ge=0, lt=1)
+    webhook_batch_size: int = Field(default=100, ge=1, le=1000)
+    webhook_concurrency: int = Field(default=4, ge=1, le=64, description="Parallel sends")
+    webhook_lease_seconds: float = Field(default=120.0, gt=0)
+    webhook_poll_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+
     @field_validator("jwt_secret")
     @classmethod
     def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
@@ -61,6 +77,21 @@ class Settings(BaseSettings):
         if secret is not None and len(secret.get_secret_value().encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"STYRKEDJA_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         return secret
+
+    @field_validator("webhook_retry_delays_seconds")
+    @classmethod
+    def _non_negative_delays(cls, delays: list[float]) -> list[float]:
+        if any(delay < 0 for delay in delays):
+            raise ValueError("retry delays are seconds, 0 or more")
+        return delays
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> "Settings":
+        """A dispatcher must finish an attempt inside its lease on the delivery, or another
+        could take the delivery while it is still being sent."""
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("STYRKEDJA_WEBHOOK_LEASE_SECONDS must exceed the webhook timeout")
+        return self
 
     @model_validator(mode="after")
     def _normalise_postgres_driver(self) -> "Settings":

@@ -33,11 +33,13 @@ from app.api.routes import (
     organs,
     people,
     units,
+    webhooks,
     workflows,
 )
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.integrations.webhooks.runner import BackgroundDispatcher
 from app.migrations import head_revision
 
 
@@ -61,6 +63,7 @@ API_ROUTERS = (
     audit.router,
     inbound.router,
     imports.router,
+    webhooks.router,
 )
 
 
@@ -83,7 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # (or for a connection) left the lock holder no thread to finish in: every request
         # stalled until the connection pool timed out (tests/cases/test_concurrency.py).
         to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        dispatcher = None
+        if settings.webhook_dispatch:  # serve --dispatch: webhooks sent from this process too
+            dispatcher = BackgroundDispatcher(app.state.sessionmaker, settings)
+            dispatcher.start()
         yield
+        if dispatcher is not None:
+            dispatcher.stop()
         engine.dispose()
 
     app: FastAPI = FastAPIOffline(

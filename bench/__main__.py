@@ -11,7 +11,16 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from bench import authority, engine, imports, organs_list, registration, scale, transitions_http
+from bench import (
+    authority,
+    engine,
+    imports,
+    organs_list,
+    registration,
+    scale,
+    transitions_http,
+    webhooks,
+)
 from bench.harness import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
@@ -36,6 +45,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     transitions_http,
     registration,
     scale,
+    webhooks,
 )
 
 

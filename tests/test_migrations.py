@@ -12,6 +12,7 @@ TABLES = {
     "matter_types", "delegation_orders", "delegation_entries", "reportable_decisions",
     "recusals", "absences", "subdelegations", "idempotency_keys", "diary_series",
     "case_documents", "external_references", "import_jobs", "import_rows",
+    "webhook_subscriptions", "webhook_outbox", "webhook_deliveries", "webhook_attempts",
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from app.cases.repository import in_sight
 from app.delegation.models import ReportableDecision
 from app.delegation.views import Grant
 from app.errors import Conflict, Forbidden
+from app.integrations.webhooks import outbox
 from app.organisation.service.structure import get_organ
 
 
@@ -85,5 +86,7 @@ def report(
         )
     for row in mine.values():
         row.reported_on, row.report_paragraph = held_on, paragraph
+    reported = sorted(mine.values(), key=lambda row: row.id)
+    outbox.record_reported(session, reported)  # decision.reported, to webhook subscribers
     session.flush()
-    return sorted(mine.values(), key=lambda row: row.id)
+    return reported

@@ -20,6 +20,7 @@ from app.cases.service.definitions import engine_of
 from app.cases.service.lookups import Lookups
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
+from app.integrations.webhooks import outbox
 from app.kit.clock import utcnow
 from app.organisation import repository as org_repo
 from app.organisation.service.common import unique
@@ -46,7 +47,8 @@ def append_event(
     The event stores the JSON it was sealed over (a copy, so a caller changing its dicts later
     cannot make the row disagree with its hash). A new case is written first, for the id its
     first event seals; that event's head is then set by a statement of its own, which does not
-    count as a change of the case (a registered case is version 1)."""
+    count as a change of the case (a registered case is version 1). Every event is announced
+    to webhook subscribers through an outbox row of the same transaction."""
     if case.id is None:
         session.flush()
     prev_hash = GENESIS if case.last_event_seq == 0 else case.last_event_hash
@@ -75,6 +77,7 @@ def append_event(
     else:
         case.last_event_seq, case.last_event_hash = event.seq, event.hash
     session.add(event)
+    outbox.record_event(session, case, event)
     return event
 
 

@@ -1,0 +1,195 @@
+"""The subscription API: admin only (a registrar or an admin key), validated, the secret shown
+once and never stored by the idempotency layer; the delivery log and redelivery."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from app.integrations.webhooks.dispatcher import Dispatcher
+from app.integrations.webhooks.retry import RetryPolicy
+from app.integrations.webhooks.sender import WebhookSender
+from app.kit.clock import utcnow
+from tests.builders import bearer, make_person, make_registrar
+from tests.cases.conftest import CASE
+from tests.integrations.webhooks.receiver import Receiver
+
+URL = "/api/v1/webhooks/subscriptions"
+NEW = {"url": "https://diarium.example.se/hooks", "event_types": ["case.transitioned"]}
+
+
+@pytest.fixture
+def admin(session, settings):
+    registrar = make_registrar(session)
+    session.commit()  # kept when a refused request rolls back
+    return bearer(settings, registrar.username)
+
+
+@pytest.fixture
+def officer(session, settings):
+    person = make_person(session)
+    session.commit()
+    return bearer(settings, person.username)
+
+
+def key(client, admin, scopes):
+    created = client.post("/api/v1/api-keys", json={"name": "k", "scopes": scopes}, headers=admin)
+    return {"Authorization": f"Bearer {created.json()['key']}"}
+
+
+def test_create_shows_the_secret_once_and_never_again(client, admin):
+    created = client.post(URL, json=NEW | {"organs": []}, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.headers["cache-control"] == "no-store"
+    body = created.json()
+    assert body["secret"].startswith("whsec_")
+    assert created.headers["location"].endswith(f"{URL}/{body['id']}")
+    read = client.get(f"{URL}/{body['id']}", headers=admin).json()
+    assert "secret" not in read
+    assert read == {k: v for k, v in body.items() if k != "secret"}
+    assert (read["active"], read["include_confidential"], read["organs"]) == (True, False, [])
+    assert [s["id"] for s in client.get(URL, headers=admin).json()["items"]] == [body["id"]]
+
+
+def test_a_given_secret_is_kept_and_an_idempotent_retry_is_not_replayed(client, admin):
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    headers = admin | {"Idempotency-Key": "subscribe-1"}
+    first = client.post(URL, json=NEW | {"secret": secret}, headers=headers)
+    again = client.post(URL, json=NEW | {"secret": secret}, headers=headers)
+    assert first.json()["secret"] == secret
+    assert "idempotency-replayed" not in again.headers  # a secret is never kept to replay
+
+
+def test_update_organs_types_and_deactivate_then_delete(client, admin, world):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    changed = client.patch(
+        f"{URL}/{created['id']}",
+        json={
+            "organs": ["BUN"],
+            "event_types": ["case.updated", "case.registered", "case.updated"],
+            "active": False,
+            "description": "Diariet",
+        },
+        headers=admin,
+    )
+    assert changed.status_code == 200, changed.text
+    assert {k: changed.json()[k] for k in ("organs", "event_types", "active", "description")} == {
+        "organs": ["BUN"],
+        "event_types": ["case.registered", "case.updated"],
+        "active": False,
+        "description": "Diariet",
+    }
+    cleared = client.patch(f"{URL}/{created['id']}", json={"description": None}, headers=admin)
+    assert cleared.json()["description"] is None
+    assert client.delete(f"{URL}/{created['id']}", headers=admin).status_code == 204
+    gone = client.get(f"{URL}/{created['id']}", headers=admin)
+    assert (gone.status_code, gone.json()["code"]) == (404, "WEBHOOK_SUBSCRIPTION_NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"url": "ftp://diarium.example.se/hooks"}, "url"),
+        ({"url": "not a url"}, "url"),
+        ({"url": "https://x.se/" + "a" * 2048}, "url"),
+        ({"event_types": []}, "event_types"),
+        ({"event_types": ["case.exploded"]}, "event_types"),
+        ({"secret": "hunter2"}, "secret"),
+        ({"secret": "whsec_c2hvcnQ="}, "secret"),
+        ({"include_confidential": "maybe"}, "include_confidential"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_invalid_subscriptions_are_refused_and_nothing_is_made(client, admin, change, where):
+    refused = client.post(URL, json=NEW | change, headers=admin)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "VALIDATION_FAILED"
+    assert refused.json()["errors"][0]["loc"][:2] == ["body", where]
+    listed = client.get(URL, headers=admin)
+    assert listed.json()["items"] == [], listed.text
+
+
+def test_an_unknown_organ_is_refused(client, admin):
+    refused = client.post(URL, json=NEW | {"organs": ["NOPE"]}, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", "organs"]
+    listed = client.get(URL, headers=admin)
+    assert listed.json()["items"] == [], listed.text
+
+
+def test_null_is_refused_where_it_would_clear_nothing(client, admin):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    refused = client.patch(f"{URL}/{created['id']}", json={"url": None}, headers=admin)
+    assert refused.status_code == 422
+
+
+def test_only_administrators_subscribe(client, admin, officer):
+    admin_key = key(client, admin, ["admin"])
+    integration_key = key(client, admin, ["integration", "cases:confidential"])
+    assert client.post(URL, json=NEW).status_code == 401
+    for caller in (officer, integration_key):
+        refused = client.post(URL, json=NEW, headers=caller)
+        assert (refused.status_code, refused.json()["code"]) == (403, "ADMIN_REQUIRED")
+        assert client.get(URL, headers=caller).status_code == 403
+    assert client.post(URL, json=NEW, headers=admin_key).status_code == 201
+    assert len(client.get(URL, headers=admin).json()["items"]) == 1
+
+
+def test_event_types_carry_swedish_labels(client, admin):
+    types = client.get("/api/v1/webhooks/event-types", headers=admin).json()
+    assert {
+        "type": "decision.reported",
+        "label_sv": "delegationsbeslut anmält till nämnden",
+    } in types
+
+
+def test_the_delivery_log_shows_each_attempt_and_dead_ones_are_redelivered(
+    client, admin, world, session
+):
+    with Receiver() as receiver, httpx.Client(trust_env=False) as http:
+        receiver.status = 503
+        subscription = client.post(
+            URL, json={"url": receiver.url, "event_types": ["case.registered"]}, headers=admin
+        ).json()
+        client.post("/api/v1/cases", json=CASE, headers=world.registrar)
+        dispatcher = Dispatcher(
+            lambda: session,  # the test's transaction, as the client's
+            WebhookSender(http, timeout=2),
+            policy=RetryPolicy(delays_seconds=(1,), jitter=0),
+            timeout=2,
+            lease=timedelta(seconds=30),
+        )
+        start = utcnow()
+        dispatcher.run_once(start)
+        log = f"{URL}/{subscription['id']}/deliveries"
+        [pending] = client.get(log, headers=admin).json()["items"]
+        assert (pending["status"], pending["attempt_count"]) == ("pending", 1)
+        [attempt] = pending["attempts"]
+        assert (attempt["status_code"], attempt["error"]) == (503, "HTTP 503: receiver trouble")
+        assert attempt["latency_ms"] >= 0
+        refused = client.post(
+            f"{URL}/{subscription['id']}/redeliver",
+            json={"delivery_ids": [pending["id"]]},
+            headers=admin,
+        )
+        assert (refused.status_code, refused.json()["not_dead_ids"]) == (409, [pending["id"]])
+        dispatcher.run_once(start + timedelta(seconds=1))
+        [dead] = client.get(f"{log}?status=dead", headers=admin).json()["items"]
+        assert (dead["attempt_count"], dead["status_label_sv"]) == (2, LABEL_DEAD)
+        assert client.get(f"{log}?status=pending", headers=admin).json()["items"] == []
+        assert client.get(f"{log}?status=lost", headers=admin).status_code == 422
+        redone = client.post(f"{URL}/{subscription['id']}/redeliver", headers=admin)
+        assert redone.json() == {"delivery_ids": [dead["id"]]}
+        receiver.status = 200
+        dispatcher.run_once(start + timedelta(seconds=2))
+        [delivered] = client.get(log, headers=admin).json()["items"]
+        assert (delivered["status"], len(delivered["attempts"])) == ("delivered", 3)
+        assert delivered["webhook_id"] == receiver.delivered()[0].webhook_id
+
+
+LABEL_DEAD = "misslyckat (alla försök gjorda)"
+
+
+def test_redelivering_for_an_unknown_subscription_is_404(client, admin):
+    refused = client.post(f"{URL}/999/redeliver", headers=admin)
+    assert (refused.status_code, refused.json()["code"]) == (404, "WEBHOOK_SUBSCRIPTION_NOT_FOUND")
