@@ -19,13 +19,21 @@ Styrkedja's.
 
 import argparse
 import json
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
 
-def handler_for(webhook: Webhook, seen: set[str]) -> type[BaseHTTPRequestHandler]:
+def handler_for(
+    webhook: Webhook,
+    seen: set[str],
+    handle: Callable[[dict[str, Any]], None] | None = None,
+) -> type[BaseHTTPRequestHandler]:
+    """A handler that verifies each message and, the first time its ``webhook-id`` is seen,
+    prints it and passes it to ``handle``."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -40,6 +48,8 @@ def handler_for(webhook: Webhook, seen: set[str]) -> type[BaseHTTPRequestHandler
             if webhook_id not in seen:
                 seen.add(webhook_id)
                 show(webhook_id, message)
+                if handle is not None:
+                    handle(message)
             self._answer(204)
 
         def _answer(self, status: int) -> None:
