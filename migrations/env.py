@@ -3,6 +3,8 @@
 SQLite cannot ALTER most things, so migrations run in batch mode there (render_as_batch).
 """
 
+import re
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -14,8 +16,19 @@ from app.delegation import models as _delegation_models  # noqa: F401
 from app.idempotency import models as _idempotency_models  # noqa: F401
 from app.organisation import models as _organisation_models  # noqa: F401
 
+# Made by migrations in SQL the models cannot express, one backend's only: SQLite's FTS5 table
+# (and its shadow tables) and PostgreSQL's expression indexes (migration 20261128_0011).
+UNMODELLED_TABLES = re.compile(r"^cases_fts(_\w+)?$")
+UNMODELLED_INDEXES = frozenset({"ix_cases_search_swedish", "ix_cases_flags"})
+
 config = context.config
 target_metadata = Base.metadata
+
+
+def _modelled(obj: object, name: str | None, type_: str, reflected: bool, _: object) -> bool:
+    if type_ == "table" and name is not None and UNMODELLED_TABLES.match(name):
+        return False
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
 
 
 def _run(connection: Connection) -> None:
@@ -24,6 +37,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
@@ -30,7 +30,21 @@ class FieldError(BaseModel):
     type: str
 
 
+class ProblemReason(BaseModel):
+    """One of several reasons a step is refused (an authority refusal or a guard)."""
+
+    code: str
+    message_en: str
+    message_sv: str
+    details: dict[str, Any] = Field(description="e.g. the legal reference")
+
+
 class Problem(BaseModel):
+    """RFC 9457 problem details. Beyond the members named here, a problem may carry members of
+    its own code (``missing``, ``current_version``, ``diary_number``, ``document_id``, …)."""
+
+    model_config = ConfigDict(extra="allow")
+
     type: str = Field(description="URI naming the problem type")
     title: str
     status: int
@@ -38,6 +52,17 @@ class Problem(BaseModel):
     detail_sv: str = Field(description="What went wrong, in Swedish")
     code: str = Field(description="Stable machine-readable reason code")
     errors: list[FieldError] | None = Field(default=None, description="Offending fields (422)")
+    legal_reference: str | None = Field(
+        default=None, description="The provision behind the refusal, e.g. 'KL 6:38'"
+    )
+    reasons: list[ProblemReason] | None = Field(
+        default=None, description="Every reason a step is refused, the first one's code above"
+    )
+    problems: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Every problem found in a document (a delegation order, a "
+        "workflow definition), the first one's code above",
+    )
 
 
 def problem_type(code: str) -> str:

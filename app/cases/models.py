@@ -4,7 +4,7 @@ and the append-only event history."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.chain import GENESIS
@@ -31,13 +31,25 @@ class WorkflowDefinition(Base):
 class Case(Timestamped, Base):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_organ_id_state", "organ_id", "state"),
+        Index("ix_cases_organ_id_state_id", "organ_id", "state", "id"),
         Index("ix_cases_organ_id_priority_period", "organ_id", "priority_period"),
+        Index("ix_cases_updated_at_id", "updated_at", "id"),
+        Index("ix_cases_created_at", "created_at"),
+        Index("ix_cases_organ_id_matter_type", "organ_id", "matter_type"),
+        Index(
+            "ix_cases_due_at",
+            "due_at",
+            postgresql_where=text("due_at IS NOT NULL"),
+            sqlite_where=text("due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Diarienummer: given at registration from the organ's series (DiarySeries), or imported.
     diary_number: Mapped[str] = mapped_column(String(128), unique=True)
+    # The number with each run of digits zero-padded, so that text order is the diary's order
+    # (BUN 2026/9 before BUN 2026/10) whatever the organ's format (``app.cases.search``).
+    diary_sort_key: Mapped[str] = mapped_column(String(256), index=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str] = mapped_column(Text)
@@ -50,6 +62,13 @@ class Case(Timestamped, Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     appeal_route: Mapped[str] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(default=False)
+    # The secrecy marking (OSL 5 kap. 5 §) a confidential case carries: the provision, the day
+    # it was marked and the authority that marked it. All three or none.
+    secrecy_provision: Mapped[str | None] = mapped_column(String(200))
+    secrecy_marked_on: Mapped[date | None]
+    secrecy_marked_by: Mapped[str | None] = mapped_column(String(200))
+    # Handläggare: the official who prepares the case.
+    case_officer_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
 
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflow_definitions.id"), index=True)
     state: Mapped[str] = mapped_column(String(64), index=True)
@@ -57,6 +76,10 @@ class Case(Timestamped, Base):
     assessment_level: Mapped[str | None] = mapped_column(String(16))
     # The reason of a referral back that no assessment revision has answered yet.
     pending_referral: Mapped[str | None] = mapped_column(Text)
+    # When the time limit of the case's state runs out (the end of its last day in Sweden), set
+    # at registration and at every change of state (app.cases.service.deadlines); null when
+    # none applies, as in a final state.
+    due_at: Mapped[datetime | None]
     priority_period: Mapped[str | None] = mapped_column(String(4))
     priority_score: Mapped[float | None]
     priority_rank: Mapped[int | None]
@@ -143,3 +166,28 @@ class DiarySeries(Base):
     organ_id: Mapped[int] = mapped_column(ForeignKey("organs.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_seq: Mapped[int]
+
+
+class CaseDocument(Base):
+    """A reference to a document the diarium holds for the case: the diarium's id, what the
+    document is, and the checksum of the file it keeps. Never the file itself, which stays in
+    the diarium (the public-access rules of the record are the diarium's to apply)."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (
+        UniqueConstraint("case_id", "external_id"),
+        Index("ix_case_documents_case_id_id", "case_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(500))
+    document_type: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(16))
+    registered_on: Mapped[date]
+    checksum: Mapped[str] = mapped_column(String(71))  # sha256:<64 hex>
+    url: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_by_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))

@@ -38,7 +38,9 @@ def require_write(principal: Principal) -> None:
 class Sight:
     """Which confidential cases a caller sees: all of them, or those of the organs it holds a
     membership in, of the units it holds a position in (and the units beneath them), and those
-    it registered itself. Cases that are not confidential are seen by anyone who may read cases.
+    it registered itself or is the case officer of; and, as head of an administration, those of
+    the organs it serves (the head triages every case, with a unit or without). Cases that are
+    not confidential are seen by anyone who may read cases.
 
     Evaluated in two places that must agree: ``sees`` for one case, and
     ``app.cases.repository.in_sight`` for a query.
@@ -48,22 +50,32 @@ class Sight:
     person_id: int | None = None
     organ_ids: frozenset[int] = frozenset()
     unit_ids: frozenset[int] = frozenset()
+    administration_ids: frozenset[int] = frozenset()  # units the caller heads
 
-    def sees(self, *, organ_id: int, units: Collection[int], registered_by: int | None) -> bool:
+    def sees(
+        self,
+        *,
+        organ_id: int,
+        units: Collection[int],
+        registered_by: int | None,
+        officer: int | None = None,
+        served_organs: Collection[int] = (),
+    ) -> bool:
         """Whether a confidential case is in sight; ``units`` are its responsible unit and every
-        unit above it."""
+        unit above it; ``served_organs`` those the caller's administrations serve."""
         return (
             self.everything
             or organ_id in self.organ_ids
             or not self.unit_ids.isdisjoint(units)
-            or (registered_by is not None and registered_by == self.person_id)
+            or (bool(self.administration_ids) and organ_id in served_organs)
+            or (self.person_id is not None and self.person_id in (registered_by, officer))
         )
 
 
 def sight(principal: Principal) -> Sight:
     """A person sees the confidential cases of the organs and units they hold a role in today
-    (any role: secretaries and substitutes too), those they registered, and, as a registrar
-    (who keeps the diary), all of them. An API key sees them all with the
+    (any role: secretaries and substitutes too), those they registered or prepare, and, as a
+    registrar (who keeps the diary), all of them. An API key sees them all with the
     ``cases:confidential`` scope and none without, whoever owns it. Administering the
     organisation is no role on a case."""
     if principal.via_api_key:
@@ -73,4 +85,9 @@ def sight(principal: Principal) -> Sight:
         person_id=principal.person_id,
         organ_ids=frozenset(grant.organ_id for grant in principal.memberships),
         unit_ids=frozenset(grant.unit_id for grant in principal.positions),
+        administration_ids=frozenset(
+            grant.unit_id
+            for grant in principal.positions
+            if grant.role == PositionRole.head_of_administration
+        ),
     )

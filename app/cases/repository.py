@@ -1,15 +1,22 @@
-"""Every query of cases, definitions, revisions and events."""
+"""Every query of cases, definitions, revisions, events and documents."""
 
-from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from app.cases.models import AssessmentRevision, Case, CaseEvent, DiarySeries, WorkflowDefinition
+from app.cases.models import (
+    AssessmentRevision,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    DiarySeries,
+    WorkflowDefinition,
+)
 from app.cases.permissions import Sight
 from app.kit.pagination import Window
-from app.organisation.repository import units_within
+from app.organisation.repository import organs_served_by, units_within
 
 # Definitions
 
@@ -38,7 +45,10 @@ def definitions(session: Session) -> list[WorkflowDefinition]:
 
 # Cases
 
-CASE_LOADS = (joinedload(Case.workflow), joinedload(Case.organ), joinedload(Case.unit))
+WORKFLOW_LOAD = joinedload(Case.workflow).defer(WorkflowDefinition.body)
+"""A case's workflow without its document (some kilobytes a row): the engine is built from it
+once per process (``definitions.engine_of``), the checksum names it."""
+CASE_LOADS = (WORKFLOW_LOAD, joinedload(Case.organ), joinedload(Case.unit))
 
 
 def case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
@@ -60,27 +70,18 @@ def in_sight(sight: Sight) -> ColumnElement[bool]:
         seen.append(Case.organ_id.in_(sight.organ_ids))
     if sight.unit_ids:
         seen.append(Case.unit_id.in_(units_within(sight.unit_ids)))
+    if sight.administration_ids:
+        seen.append(Case.organ_id.in_(organs_served_by(sight.administration_ids)))
     if sight.person_id is not None:
         seen.append(Case.registered_by_person_id == sight.person_id)
+        seen.append(Case.case_officer_person_id == sight.person_id)
     return or_(*seen)
 
 
-def list_cases(
-    session: Session,
-    window: Window,
-    *,
-    sight: Sight,
-    states: Sequence[str] = (),
-    organ_id: int | None = None,
-) -> list[Case]:
-    query = select(Case).options(*CASE_LOADS).where(in_sight(sight))
-    if states:
-        query = query.where(Case.state.in_(states))
-    if organ_id is not None:
-        query = query.where(Case.organ_id == organ_id)
-    if window.after is not None:
-        query = query.where(Case.id > window.after)
-    return list(session.scalars(query.order_by(Case.id).limit(window.limit + 1)))
+def overdue(now: datetime) -> ColumnElement[bool]:
+    """The cases past their deadline at ``now``: ``deadlines.is_overdue`` as SQL, served by the
+    partial index ix_cases_due_at. A case in a final state has no due_at, so it never matches."""
+    return and_(Case.due_at.is_not(None), Case.due_at <= now)
 
 
 def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -> list[Case]:
@@ -88,7 +89,7 @@ def prioritised(session: Session, organ_id: int, period: str, *, sight: Sight) -
     then by score (highest first), then age. Which states count is the workflow's to say."""
     query = (
         select(Case)
-        .options(joinedload(Case.workflow))
+        .options(WORKFLOW_LOAD)
         .where(Case.organ_id == organ_id, Case.priority_period == period, in_sight(sight))
         .order_by(
             Case.priority_rank.is_(None),
@@ -107,7 +108,7 @@ def cases_at_rank(
     """Other cases given ``rank`` in the organ's order for the period (in any state)."""
     query = (
         select(Case)
-        .options(joinedload(Case.workflow))
+        .options(WORKFLOW_LOAD)
         .where(
             Case.organ_id == organ_id,
             Case.priority_period == period,
@@ -207,3 +208,33 @@ def last_decision(session: Session, case_id: int) -> CaseEvent | None:
 
 
 DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})
+
+
+# Documents
+
+
+def documents(session: Session, case_id: int, window: Window) -> list[CaseDocument]:
+    """A page of the case's documents in the order they were registered
+    (ix_case_documents_case_id_id)."""
+    query = select(CaseDocument).where(CaseDocument.case_id == case_id)
+    if window.after is not None:
+        query = query.where(CaseDocument.id > window.after)
+    return list(session.scalars(query.order_by(CaseDocument.id).limit(window.limit + 1)))
+
+
+def document(session: Session, case_id: int, document_id: int) -> CaseDocument | None:
+    query = select(CaseDocument).where(
+        CaseDocument.id == document_id, CaseDocument.case_id == case_id
+    )
+    return session.scalars(query).one_or_none()
+
+
+def document_by_external_id(
+    session: Session, case_id: int, external_id: str
+) -> CaseDocument | None:
+    """The case's reference to the diarium's document, if any
+    (uq_case_documents_case_id_external_id)."""
+    query = select(CaseDocument).where(
+        CaseDocument.case_id == case_id, CaseDocument.external_id == external_id
+    )
+    return session.scalars(query).one_or_none()

@@ -6,14 +6,43 @@ from typing import Any
 from pydantic import Field, computed_field
 
 from app.cases.models import CaseEvent
+from app.cases.search import Sort
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.delegation.claims import AuthorityClaim
 from app.delegation.reasons import Reason
 from app.delegation.views import AuthorityKind
-from app.kit.schemas import Code, Id, Input, Name, Output, Patch
+from app.kit.pagination import MAX_LIMIT
+from app.kit.schemas import Code, Id, Input, Name, Output, Page, Patch
 from app.workflows.engine import Option
 from app.workflows.errors import Problem
-from app.workflows.payloads import payload_schema
+from app.workflows.payloads import Route, payload_schema
+
+OSL_PROVISION = r"^OSL [1-9][0-9]* kap\. [1-9][0-9]*( ?[a-z])? §( .*)?$"
+
+
+class SecrecyMarking(Input):
+    """The marking a confidential case carries (sekretessmarkering, OSL 5 kap. 5 §): which
+    provision, when and by which authority. All three are required on a confidential case;
+    they are optional here so that a missing one gets its own answer,
+    422 ``SECRECY_MARKING_INCOMPLETE``, naming what is missing."""
+
+    provision: str | None = Field(
+        default=None, max_length=200, pattern=OSL_PROVISION, examples=["OSL 26 kap. 1 §"]
+    )
+    marked_on: date | None = Field(default=None, description="The day it was marked")
+    marked_by: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The authority that marked it",
+        examples=["Socialnämnden"],
+    )
+
+
+class SecrecyRead(Output):
+    provision: str
+    marked_on: date
+    marked_by: str
 
 
 class CaseCreate(Input):
@@ -32,6 +61,12 @@ class CaseCreate(Input):
         description="Sekretessmarkerat: only those with a role on the case's organ or unit, "
         "registrars, whoever registered it and API keys with the scope cases:confidential "
         "know it exists; to anyone else it is 404",
+    )
+    secrecy: SecrecyMarking | None = Field(
+        default=None, description="Required when confidential, refused otherwise"
+    )
+    case_officer_id: Id | None = Field(
+        default=None, description="Handläggare: the person id of the employee preparing it"
     )
     diary_number: str | None = Field(
         default=None,
@@ -70,6 +105,8 @@ class CaseRead(Output):
     flags: list[Flag]
     appeal_route: AppealRoute
     confidential: bool
+    secrecy: SecrecyRead | None = Field(description="The secrecy marking of a confidential case")
+    case_officer_id: int | None = Field(description="Handläggare (a person id)")
     workflow: WorkflowRef
     state: str
     state_label_sv: str
@@ -78,6 +115,12 @@ class CaseRead(Output):
     assessment_level: str | None
     pending_referral: str | None = Field(description="A referral back's reason, until answered")
     priority: Priority | None
+    due_at: datetime | None = Field(
+        description="When the time limit of the case's state runs out: the end of its last day "
+        "in Sweden (a day off moves it to the next working day, lag 1930:173). Null where the "
+        "case's workflow sets no limit for its state and origin, and in a final state"
+    )
+    overdue: bool = Field(description="due_at has passed")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -279,10 +322,60 @@ class CaseUpdate(Patch):
     transitions. Flags that decide who may decide are set by the head of administration (as at
     triage) or the organ's chair, and lifted only by the chair (BRIEF §5-6)."""
 
-    nullable = frozenset({"description", "unit", "estimated_cost_sek"})
+    nullable = frozenset({"description", "unit", "estimated_cost_sek", "case_officer_id"})
 
     title: Name | None = None
     description: str | None = Field(default=None, max_length=20_000)
     unit: Code | None = Field(default=None, description="Code of the responsible unit")
     estimated_cost_sek: int | None = Field(default=None, ge=0, le=10**13, description="Prislapp")
     flags: list[Flag] | None = Field(default=None, description="The whole set of flags")
+    case_officer_id: Id | None = Field(default=None, description="Handläggare (a person id)")
+    confidential: bool | None = Field(
+        default=None, description="Lifting it removes the secrecy marking; setting it needs one"
+    )
+    secrecy: SecrecyMarking | None = Field(
+        default=None, description="The whole marking, or the parts that change"
+    )
+
+
+class CaseQuery(Input):
+    """The filters, order and page of ``GET /cases``. Values of one filter are alternatives
+    (``state=decision&state=planning``); the filters all apply. An unknown parameter is a 422,
+    so a misspelt filter never silently lists everything."""
+
+    state: list[str] = Field(default_factory=list, description="States (any of)")
+    route: list[Route] = Field(default_factory=list)
+    organ: list[Code] = Field(default_factory=list, description="Codes of owning organs")
+    unit: list[Code] = Field(
+        default_factory=list, description="Codes of responsible units; units beneath them count"
+    )
+    matter_type: list[str] = Field(default_factory=list)
+    case_officer: list[Id] = Field(default_factory=list, description="Person ids")
+    origin: list[Origin] = Field(default_factory=list)
+    flag: list[Flag] = Field(default_factory=list, description="Flags the case has (all of)")
+    confidential: bool | None = None
+    overdue: bool | None = Field(default=None, description="Past its deadline (due_at) now")
+    created_from: date | None = Field(
+        default=None, description="Registered on or after (Swedish date)"
+    )
+    created_to: date | None = Field(default=None, description="Registered on or before")
+    updated_from: date | None = Field(default=None, description="Last changed on or after")
+    updated_to: date | None = Field(default=None, description="Last changed on or before")
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        description="Free text: each word begins a word of the diary number, title, "
+        "description or problem (PostgreSQL also matches Swedish inflections); or the whole "
+        "diary number",
+    )
+    sort: Sort = Field(default=Sort.created, description="Order; '-' reverses it")
+    total: bool = Field(default=False, description="Also count every matching case (costs a query)")
+    cursor: str | None = Field(default=None, description="Opaque cursor from a page's 'next'")
+    limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT, description="Page size")
+
+
+class CasePage(Page[CaseRead]):
+    total: int | None = Field(
+        default=None, description="How many cases match, when asked for with total=true"
+    )

@@ -36,6 +36,15 @@ class EventKind(StrEnum):
     assessment_revised = "assessment_revised"
     recusal = "recusal"
     updated = "updated"  # registry metadata or flags edited: before and after in the payload
+    document_registered = "document_registered"  # a diarium document referenced: its fields
+
+
+class DocumentDirection(StrEnum):
+    """Which way a document went, as a diarium records it: received, sent, or drawn up here."""
+
+    incoming = "incoming"
+    outgoing = "outgoing"
+    internal = "internal"
 
 
 class RecusalStatus(StrEnum):
@@ -65,4 +74,7 @@ LABELS_SV: dict[StrEnum, str] = {
     AppealRoute.judicial_review: "laglighetsprövning",
     AppealRoute.administrative_appeal: "förvaltningsbesvär",
     AppealRoute.not_appealable: "inte överklagbart",
+    DocumentDirection.incoming: "inkommande",
+    DocumentDirection.outgoing: "utgående",
+    DocumentDirection.internal: "upprättad",
 }

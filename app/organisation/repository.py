@@ -150,6 +150,11 @@ def unit_ancestor_ids(session: Session, unit_id: int) -> list[int]:
     return chain
 
 
+def organs_served_by(unit_ids: Collection[int]) -> Select[tuple[int]]:
+    """The ids of the organs these units serve, as a subquery."""
+    return select(unit_organs.c.organ_id).where(unit_organs.c.unit_id.in_(unit_ids))
+
+
 def units_within(unit_ids: Collection[int]) -> Select[tuple[int]]:
     """The ids of these units and of every unit beneath them, as a subquery (the mirror of
     ``unit_ancestor_ids``). ``UNION`` rather than ``UNION ALL`` ends the walk on a cycle."""

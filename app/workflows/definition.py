@@ -1,6 +1,7 @@
-"""A workflow definition as data: states, triggers with their guards and payloads, and the
-consequence assessment's configuration. Parsed from YAML or JSON into typed, frozen models;
-``app.workflows.validation`` checks that one makes sense as a graph."""
+"""A workflow definition as data: states, triggers with their guards and payloads, the
+consequence assessment's configuration and the time limits (``app.workflows.deadlines``).
+Parsed from YAML or JSON into typed, frozen models; ``app.workflows.validation`` checks that one
+makes sense as a graph."""
 
 import hashlib
 import json
@@ -62,6 +63,33 @@ class AssessmentConfig(_Frozen):
     perspectives: tuple[PerspectiveDef, ...]
 
 
+class Limit(_Frozen):
+    """A time limit: ``days`` (calendar or working, by ``unit``), or ``months``, or ``years``.
+    Counted as ``app.kit.calendar`` says; ``app.workflows.deadlines`` checks that exactly one
+    length is given and that it is positive (with codes of its own, not a shape error)."""
+
+    days: int | None = None
+    unit: str | None = Field(default=None, description="calendar_days (default) or working_days")
+    months: int | None = None
+    years: int | None = None
+
+
+class OriginLimit(Limit):
+    """A limit counted from registration for cases of one origin, holding while the case is in
+    one of ``during`` (e.g. KL 5:35: a motion is prepared within a year of being raised)."""
+
+    during: tuple[Name, ...] = ()
+
+
+class Deadlines(_Frozen):
+    states: dict[Name, Limit] = Field(
+        default_factory=dict, description="Per state: counted from when the case entered it"
+    )
+    origins: dict[str, OriginLimit] = Field(
+        default_factory=dict, description="Per case origin: counted from registration"
+    )
+
+
 class Definition(_Frozen):
     key: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
     version: int = Field(ge=1)
@@ -71,6 +99,7 @@ class Definition(_Frozen):
     states: tuple[StateDef, ...] = Field(min_length=1)
     triggers: tuple[TriggerDef, ...]
     assessment: AssessmentConfig
+    deadlines: Deadlines | None = None
 
     @cached_property
     def state_names(self) -> frozenset[str]:
@@ -98,8 +127,13 @@ class Definition(_Frozen):
         return [trigger for trigger in self.triggers if state in trigger.sources]
 
     def body(self) -> dict[str, Any]:
-        """The document as stored: plain JSON, with the same field names as the YAML."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The document as stored: plain JSON, with the same field names as the YAML. Without
+        deadlines it has no ``deadlines`` key at all, so a document published before deadlines
+        existed keeps the body and checksum it was stored with."""
+        body = self.model_dump(mode="json", by_alias=True, exclude={"deadlines"})
+        if self.deadlines is not None:
+            body["deadlines"] = self.deadlines.model_dump(mode="json", exclude_none=True)
+        return body
 
     def checksum(self) -> str:
         canonical = json.dumps(

@@ -2,7 +2,7 @@
 process, however many cases and requests use it."""
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.workflows.definition import parse
@@ -21,3 +21,10 @@ def engine_for(body: Mapping[str, Any], checksum: str) -> Engine:
                 engine = Engine(parse(dict(body)))
                 _engines[checksum] = engine
     return engine
+
+
+def engine_by_checksum(checksum: str, body: Callable[[], Mapping[str, Any]]) -> Engine:
+    """The engine of a version already built, or built from ``body()`` the first time: a case
+    read with its workflow's checksum only fetches the definition's document once per process."""
+    engine = _engines.get(checksum)
+    return engine if engine is not None else engine_for(body(), checksum)

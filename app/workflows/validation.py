@@ -3,6 +3,7 @@ a graph that can be walked from the start to an end, and no ambiguity."""
 
 from collections import Counter
 
+from app.workflows import deadlines
 from app.workflows.definition import Definition
 from app.workflows.errors import DefinitionInvalid, Problem
 from app.workflows.guards import GUARD_PAYLOADS, GUARDS
@@ -77,7 +78,7 @@ def problems_of(definition: Definition) -> list[Problem]:
         found.append(
             Problem("ASSESSMENT_LEVELS", f"assessment levels must be exactly {sorted(LEVELS)}")
         )
-    return found
+    return found + deadlines.problems_of(definition)
 
 
 def _reachable(definition: Definition) -> set[str]:

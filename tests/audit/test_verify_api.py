@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.cases.models import CaseEvent
 from tests.audit.builders import unguard
-from tests.cases.conftest import CASE
+from tests.cases.conftest import CASE, SECRET
 
 VERIFY = "/api/v1/audit/verify"
 SWAPPED = (
@@ -155,7 +155,7 @@ def test_an_unknown_case_is_404(client, world):
 
 
 def test_a_confidential_case_out_of_sight_does_not_exist(client, world, moved):
-    secret = register(client, world, confidential=True)
+    secret = register(client, world, **SECRET)
     created = client.post(
         "/api/v1/api-keys",
         json={"name": "Revision", "scopes": ["admin"]},

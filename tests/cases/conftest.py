@@ -110,5 +110,43 @@ CASE = {
     "estimated_cost_sek": 2_400_000,
 }
 
+SECRET = {
+    "confidential": True,
+    "secrecy": {
+        "provision": "OSL 26 kap. 1 §",
+        "marked_on": "2026-01-15",
+        "marked_by": "Barn- och utbildningsnämnden",
+    },
+}
+"""The fields of a confidential case, with its secrecy marking."""
+
 COMPLETE_SIMPLIFIED = SIMPLIFIED
 """A simplified assessment with everything its level requires (the demo's)."""
+
+
+ADOPTION = {
+    "decided_on": "2026-01-10",
+    "paragraph": "§ 3",
+    "diary_number": "BUN 2026/1",
+    "valid_from": "2026-01-15",
+}
+
+
+def adopt_order(client, world, entries, *, matter_types=()):
+    """Draft BUN's delegation order with ``entries`` (code → entry), after adding its
+    ``matter_types`` (dicts as POSTed), and adopt it: the adoption's response."""
+    for matter_type in matter_types:
+        client.post("/api/v1/organs/BUN/matter-types", json=matter_type, headers=world.registrar)
+    order = client.post(
+        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
+    ).json()
+    for code, entry in entries.items():
+        put = client.put(
+            f"/api/v1/delegation-orders/{order['id']}/entries/{code}",
+            json={"title": code} | entry,
+            headers=world.registrar,
+        )
+        assert put.status_code == 200, put.text
+    return client.post(
+        f"/api/v1/delegation-orders/{order['id']}/adopt", json=ADOPTION, headers=world.registrar
+    )

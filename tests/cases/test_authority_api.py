@@ -4,7 +4,7 @@ nothing, the event records the authority, and options tell the caller what they 
 from sqlalchemy import func, select
 
 from app.cases.models import CaseEvent
-from tests.cases.conftest import CASE
+from tests.cases.conftest import CASE, adopt_order
 
 
 def register(client, world, **overrides):
@@ -37,40 +37,16 @@ URGENT_CLAUSE = {
 def adopt_premises_order(client, world, **entry):
     """BUN's order: premises matters (lokal) approved by the head of UTB up to 3 MSEK, and the
     chair's clause for urgent matters."""
-    client.post(
-        "/api/v1/organs/BUN/matter-types",
-        json={"code": "lokal", "name": "Lokaler"},
-        headers=world.registrar,
-    )
-    order = client.post(
-        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
-    ).json()
-    client.put(
-        f"/api/v1/delegation-orders/{order['id']}/entries/4.1",
-        json={
-            "title": "Lokalfrågor",
-            "matter_types": ["lokal"],
-            "actions": ["approve"],
-            "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
-            "amount_limit_sek": 3_000_000,
-        }
-        | entry,
-        headers=world.registrar,
-    )
-    client.put(
-        f"/api/v1/delegation-orders/{order['id']}/entries/1.1",
-        json=URGENT_CLAUSE,
-        headers=world.registrar,
-    )
-    adopted = client.post(
-        f"/api/v1/delegation-orders/{order['id']}/adopt",
-        json={
-            "decided_on": "2026-01-10",
-            "paragraph": "§ 3",
-            "diary_number": "BUN 2026/1",
-            "valid_from": "2026-01-15",
-        },
-        headers=world.registrar,
+    premises = {
+        "title": "Lokalfrågor",
+        "matter_types": ["lokal"],
+        "actions": ["approve"],
+        "delegate": {"kind": "position", "role": "head_of_administration", "unit": "UTB"},
+        "amount_limit_sek": 3_000_000,
+    }
+    entries = {"4.1": premises | entry, "1.1": URGENT_CLAUSE}
+    adopted = adopt_order(
+        client, world, entries, matter_types=[{"code": "lokal", "name": "Lokaler"}]
     )
     assert adopted.status_code == 200, adopted.text
 

@@ -22,7 +22,7 @@ from tests.builders import (
     make_position,
     make_unit,
 )
-from tests.cases.conftest import CASE
+from tests.cases.conftest import CASE, SECRET
 from tests.cases.test_authority_api import adopt_premises_order, to_decision
 
 MISSING = 2_000_000_000
@@ -109,7 +109,7 @@ def register(client, headers, **fields):
 @pytest.fixture
 def secret(client, callers) -> int:
     """A confidential case of BUN and the unit UTB-GRU, registered by a person with no role."""
-    return register(client, callers["proposer"], confidential=True)
+    return register(client, callers["proposer"], **SECRET)
 
 
 def as_if_missing(client, headers, method, path, body, case_id):
@@ -173,14 +173,14 @@ def pages(client, headers):
 @pytest.mark.parametrize("caller", OUTSIDERS)
 def test_lists_leave_it_out_before_cutting_pages(client, callers, secret, caller):
     public = [register(client, callers["registrar"]) for _ in range(3)]
-    register(client, callers["proposer"], confidential=True)
+    register(client, callers["proposer"], **SECRET)
     assert pages(client, callers[caller]) == [public[:2], public[2:]]
 
 
 @pytest.mark.parametrize("caller", INSIDERS)
 def test_lists_show_it_to_those_with_a_role_on_it(client, callers, secret, caller):
     public = [register(client, callers["registrar"]) for _ in range(3)]
-    later = register(client, callers["proposer"], confidential=True)
+    later = register(client, callers["proposer"], **SECRET)
     assert pages(client, callers[caller]) == [[secret, public[0]], public[1:], [later]]
 
 
@@ -226,7 +226,7 @@ def test_the_organs_priorities_show_it_to_those_with_a_role_on_it(
 
 def test_a_key_without_the_scope_that_registers_one_sees_it_only_in_the_answer(client, callers):
     headers = callers["key_without_the_scope"]
-    case_id = register(client, headers, confidential=True)
+    case_id = register(client, headers, **SECRET)
     assert client.get(f"/api/v1/cases/{case_id}", headers=headers).status_code == 404
 
 
@@ -277,7 +277,7 @@ def test_the_report_list_leaves_it_out_to_outsiders(client, world, callers, call
     """An urgent decision on the case is reported to BUN; only those who see the case see it
     listed (the title masked even then: the list goes to a public meeting)."""
     adopt_premises_order(client, world)
-    case_id = register(client, world.registrar, confidential=True)
+    case_id = register(client, world.registrar, **SECRET)
     to_decision(client, world, case_id)
     decided = world.step(
         client,
@@ -292,3 +292,33 @@ def test_the_report_list_leaves_it_out_to_outsiders(client, world, callers, call
     assert listed.status_code == 200
     rows = [(row["case_id"], row["case_title"]) for row in listed.json()]
     assert rows == ([] if caller in OUTSIDERS else [(case_id, "(sekretess)")])
+
+
+def test_sight_of_a_head_of_administration_follows_the_organs_it_serves():
+    head = person(positions=[(40, PositionRole.head_of_administration)])
+    manager = person(positions=[(40, PositionRole.unit_manager)])
+    unitless = {"organ_id": 1, "units": [], "registered_by": 9}
+    assert sight(head).sees(**unitless, served_organs=[1]) is True
+    assert sight(head).sees(**unitless, served_organs=[2]) is False
+    assert sight(manager).sees(**unitless, served_organs=[1]) is False
+
+
+def test_the_head_sees_a_confidential_case_without_a_unit_to_triage_it(
+    client, world, session, settings
+):
+    """The head triages every case of the organs the administration serves; a case registered
+    without a unit is no less theirs. A head of another administration does not see it."""
+    make_organ(session, code="SN", name="Socialnämnden")
+    make_unit(session, code="SOC", name="Socialförvaltningen", serves=["SN"])
+    other_head = make_position(session, unit="SOC", role="head_of_administration").person
+    session.commit()
+    case_id = register(client, world.registrar, **SECRET | {"unit": None})
+    listed = client.get("/api/v1/cases", params={"confidential": True}, headers=world.head)
+    assert [case["id"] for case in listed.json()["items"]] == [case_id]
+    assert client.get(f"/api/v1/cases/{case_id}", headers=world.head).status_code == 200
+    triage = {"route": "political", "motivation": "Principfråga"}
+    assert world.step(client, case_id, "triage", triage).status_code == 200
+    stranger = bearer(settings, other_head.username)
+    assert client.get(f"/api/v1/cases/{case_id}", headers=stranger).status_code == 404
+    listed = client.get("/api/v1/cases", params={"confidential": True}, headers=stranger)
+    assert listed.json()["items"] == []

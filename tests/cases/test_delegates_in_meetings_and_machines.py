@@ -5,6 +5,7 @@ function, an API key that decides only under the entries naming it."""
 import pytest
 
 from tests.builders import make_membership, make_organ
+from tests.cases.conftest import adopt_order
 from tests.cases.test_authority_api import events, register, to_decision
 
 COMMUNICATED = {"communicated_on": "2026-11-02", "party": "Vårdnadshavare"}
@@ -17,35 +18,11 @@ APPROVE = {
 
 
 def adopt(client, world, entries):
-    for code, name, route in [
-        ("skola", "Skolorganisation", "judicial_review"),
-        ("skolskjuts", "Skolskjuts", "administrative_appeal"),
-    ]:
-        client.post(
-            "/api/v1/organs/BUN/matter-types",
-            json={"code": code, "name": name, "appeal_route": route},
-            headers=world.registrar,
-        )
-    order = client.post(
-        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
-    ).json()
-    for code, entry in entries.items():
-        put = client.put(
-            f"/api/v1/delegation-orders/{order['id']}/entries/{code}",
-            json={"title": code, **entry},
-            headers=world.registrar,
-        )
-        assert put.status_code == 200, put.text
-    adopted = client.post(
-        f"/api/v1/delegation-orders/{order['id']}/adopt",
-        json={
-            "decided_on": "2026-01-10",
-            "paragraph": "§ 3",
-            "diary_number": "BUN 2026/1",
-            "valid_from": "2026-01-15",
-        },
-        headers=world.registrar,
-    )
+    matter_types = [
+        {"code": "skola", "name": "Skolorganisation", "appeal_route": "judicial_review"},
+        {"code": "skolskjuts", "name": "Skolskjuts", "appeal_route": "administrative_appeal"},
+    ]
+    adopted = adopt_order(client, world, entries, matter_types=matter_types)
     assert adopted.status_code == 200, adopted.text
 
 
@@ -203,27 +180,5 @@ def test_an_automated_function_decides_only_under_its_own_entries(
 
 def test_no_automated_decisions_on_judicial_review_matters(client, world):
     entries = {"7.1": SKOLSKJUTS_TO_MACHINE["7.1"] | {"matter_types": ["skola"]}}
-    client.post(
-        "/api/v1/organs/BUN/matter-types",
-        json={"code": "skola", "name": "Skola"},
-        headers=world.registrar,
-    )
-    order = client.post(
-        "/api/v1/organs/BUN/delegation-orders", json={"title": "DO"}, headers=world.registrar
-    ).json()
-    client.put(
-        f"/api/v1/delegation-orders/{order['id']}/entries/7.1",
-        json={"title": "x", **entries["7.1"]},
-        headers=world.registrar,
-    )
-    refused = client.post(
-        f"/api/v1/delegation-orders/{order['id']}/adopt",
-        json={
-            "decided_on": "2026-01-10",
-            "paragraph": "§ 3",
-            "diary_number": "BUN 2026/1",
-            "valid_from": "2026-01-15",
-        },
-        headers=world.registrar,
-    )
+    refused = adopt_order(client, world, entries, matter_types=[{"code": "skola", "name": "Skola"}])
     assert (refused.status_code, refused.json()["code"]) == (422, "AUTOMATED_DECISION_NOT_ALLOWED")

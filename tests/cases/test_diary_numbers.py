@@ -15,7 +15,7 @@ from app.cases.schemas import CaseCreate
 from app.cases.service import diary, records
 from app.db import make_engine, make_sessionmaker, session_scope
 from tests.builders import bearer, make_organ, make_person, make_position, make_unit
-from tests.cases.conftest import CASE
+from tests.cases.conftest import CASE, SECRET
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_a_confidential_case_is_found_only_by_those_who_may_see_it(
     client, world, session, settings, on_day
 ):
     outsider = make_position(session, unit=make_unit(session).code).person
-    register(client, world.registrar, confidential=True)
+    register(client, world.registrar, **SECRET)
     path = "/api/v1/cases/by-diary-number/BUN%202026%2F1"
     hidden = client.get(path, headers=bearer(settings, outsider.username))
     missing = client.get(path.replace("%2F1", "%2F2"), headers=bearer(settings, outsider.username))

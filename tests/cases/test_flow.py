@@ -48,7 +48,7 @@ def test_registration(client, world, session):
     case = register(client, world)
     assert case["state"] == "proposed"
     assert case["state_label_sv"] == "Förslag till åtgärd"
-    assert case["workflow"] == {"key": "measure", "version": 1}
+    assert case["workflow"] == {"key": "measure", "version": 2}
     assert case["organ"] == "BUN"
     stored = session.get(Case, case["id"])
     assert stored.state == "proposed"

@@ -7,9 +7,9 @@ from app.workflows.definition import builtin
 from tests.cases.conftest import CASE
 
 
-def version_2() -> dict:
-    """Version 2 no longer lets a fresh proposal be withdrawn."""
-    document = builtin("measure", 1).body() | {"version": 2}
+def version_3() -> dict:
+    """Version 3 no longer lets a fresh proposal be withdrawn."""
+    document = builtin("measure", 2).body() | {"version": 3}
     for trigger in document["triggers"]:
         if trigger["name"] == "withdraw":
             trigger["from"] = [s for s in trigger["from"] if s != "proposed"]
@@ -20,21 +20,28 @@ def publish(client, world, document, key="measure"):
     return client.post(f"/api/v1/workflows/{key}/versions", json=document, headers=world.registrar)
 
 
-def test_the_shipped_definition_is_listed(client, world):
+def test_the_shipped_definitions_are_listed(client, world):
     listed = client.get("/api/v1/workflows", headers=world.officer).json()
-    assert [(d["key"], d["version"]) for d in listed] == [("measure", 1)]
+    assert [(d["key"], d["version"]) for d in listed] == [("measure", 1), ("measure", 2)]
     one = client.get("/api/v1/workflows/measure/versions/1", headers=world.officer).json()
     assert one["body"]["initial"] == "proposed"
+    assert "deadlines" not in one["body"]
     assert one["checksum"] == builtin("measure", 1).checksum()
+    two = client.get("/api/v1/workflows/measure/versions/2", headers=world.officer).json()
+    assert two["body"]["deadlines"]["states"]["assessment"] == {
+        "days": 60,
+        "unit": "calendar_days",
+    }
+    assert two["checksum"] == builtin("measure", 2).checksum()
 
 
-def test_version_2_leaves_open_cases_on_version_1(client, world):
+def test_version_3_leaves_open_cases_on_version_2(client, world):
     old = client.post("/api/v1/cases", json=CASE, headers=world.registrar).json()
-    created = publish(client, world, version_2())
+    created = publish(client, world, version_3())
     assert created.status_code == 201, created.text
-    assert created.headers["location"].endswith("/api/v1/workflows/measure/versions/2")
+    assert created.headers["location"].endswith("/api/v1/workflows/measure/versions/3")
     new = client.post("/api/v1/cases", json=CASE, headers=world.registrar).json()
-    assert new["workflow"] == {"key": "measure", "version": 2}
+    assert new["workflow"] == {"key": "measure", "version": 3}
 
     def withdraw(case):
         return world.step(client, case["id"], "withdraw", {"reason": "Dras tillbaka"})
@@ -42,7 +49,7 @@ def test_version_2_leaves_open_cases_on_version_1(client, world):
     assert withdraw(new).json()["code"] == "WRONG_STATE"
     moved = withdraw(old)
     assert moved.status_code == 200
-    assert moved.json()["workflow"] == {"key": "measure", "version": 1}
+    assert moved.json()["workflow"] == {"key": "measure", "version": 2}
     assert moved.json()["state"] == "withdrawn"
 
 
@@ -50,22 +57,22 @@ def test_version_2_leaves_open_cases_on_version_1(client, world):
     ("change", "status", "code"),
     [
         (lambda d: d | {"version": 5}, 409, "VERSION_CONFLICT"),
-        (lambda d: d | {"version": 1}, 409, "VERSION_CONFLICT"),
+        (lambda d: d | {"version": 2}, 409, "VERSION_CONFLICT"),
         (lambda d: d | {"key": "other"}, 422, "DEFINITION_KEY_MISMATCH"),
         (lambda d: d | {"initial": "nowhere"}, 422, "DEFINITION_INVALID"),
         (lambda d: {"key": "measure"}, 422, "DEFINITION_INVALID"),
     ],
 )
 def test_refused_publications(client, world, change, status, code):
-    response = publish(client, world, change(version_2()))
+    response = publish(client, world, change(version_3()))
     assert response.status_code == status, response.text
     assert response.json()["code"] == code
     listed = client.get("/api/v1/workflows", headers=world.officer).json()
-    assert [d["version"] for d in listed] == [1]
+    assert [d["version"] for d in listed] == [1, 2]
 
 
 def test_invalid_definition_lists_its_problems(client, world):
-    document = version_2()
+    document = version_3()
     document["triggers"][0]["guards"] = ["made_up"]
     problems = publish(client, world, document).json()["problems"]
     assert problems == [
@@ -75,7 +82,7 @@ def test_invalid_definition_lists_its_problems(client, world):
 
 def test_publishing_needs_an_administrator(client, world):
     response = client.post(
-        "/api/v1/workflows/measure/versions", json=version_2(), headers=world.officer
+        "/api/v1/workflows/measure/versions", json=version_3(), headers=world.officer
     )
     assert response.status_code == 403
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
+from app.api.deps import IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
 from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
 from app.cases.models import Case
@@ -13,6 +13,8 @@ from app.cases.schemas import (
     AssessmentRead,
     AssessmentWrite,
     CaseCreate,
+    CasePage,
+    CaseQuery,
     CaseRead,
     CaseUpdate,
     EventRead,
@@ -22,10 +24,9 @@ from app.cases.schemas import (
     TransitionOption,
     TransitionRequest,
 )
-from app.cases.service import assessments, records, recusals, transitions, updates
+from app.cases.service import assessments, listing, records, recusals, transitions, updates
 from app.cases.service.definitions import engine_of
 from app.errors import BadRequest
-from app.kit.schemas import Page
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -67,17 +68,30 @@ def create_case(
     return _etag(response, case)
 
 
-@router.get("", summary="List cases", responses=responses(400, 403, 404))
+@router.get(
+    "",
+    summary="List and search cases",
+    description="Filters, free text, order and keyset pages (`next` follows the page; rows "
+    "registered between pages neither repeat nor go missing). Confidential cases out of the "
+    "caller's sight are not listed and not counted.",
+    responses=responses(400, 403, 404),
+)
 def list_cases(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    window: WindowDep,
-    state: Annotated[list[str] | None, Query(description="One or more states")] = None,
-    organ: Annotated[str | None, Query(description="Code of the owning organ")] = None,
-) -> Page[CaseRead]:
-    rows = records.list_cases(session, principal, window, states=state or [], organ=organ)
-    return Page[CaseRead].model_validate(page(request, rows, records.to_read))
+    query: Annotated[CaseQuery, Query()],
+) -> CasePage:
+    found = listing.list_cases(
+        session, principal, query, request.app.state.settings.default_page_size
+    )
+    next_url = (
+        str(request.url.include_query_params(cursor=found.next_cursor))
+        if found.next_cursor is not None
+        else None
+    )
+    items = [records.to_read(case) for case in found.items]
+    return CasePage(items=items, next=next_url, total=found.total)
 
 
 @router.get(

@@ -14,15 +14,20 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.workflows.definition import Definition, builtin, parse
 from app.workflows.engine import Engine
 from app.workflows.errors import DefinitionInvalid
-from app.workflows.registry import engine_for
+from app.workflows.registry import engine_by_checksum
 from app.workflows.validation import validate
 
-SHIPPED = {"measure": 1}
-"""Definitions that come with the code: stored as version 1 when first needed."""
+SHIPPED = {"measure": 2}
+"""The newest version of each definition that comes with the code. Versions 1 up to it are
+stored when first needed, each exactly as shipped, so a version number means the same document
+in every database: measure v1 (no time limits) stays what it was when it was first stored, and
+v2 (v1 with deadlines) joins it. Cases stay pinned to the version they were registered under."""
 
 
 def engine_of(row: WorkflowDefinition) -> Engine:
-    return engine_for(row.body, row.checksum)
+    """The row's engine; its document (deferred where cases are read) is loaded only when this
+    process has not built the version yet."""
+    return engine_by_checksum(row.checksum, lambda: row.body)
 
 
 def _store(session: Session, definition: Definition, person_id: int | None) -> WorkflowDefinition:
@@ -39,10 +44,15 @@ def _store(session: Session, definition: Definition, person_id: int | None) -> W
 
 
 def _seed(session: Session, key: str) -> None:
-    if key not in SHIPPED or repo.latest_definition(session, key) is not None:
+    """Store the shipped versions not yet stored. A version someone published under the same
+    number first stands (it was published when the shipped one was not there yet); the newer
+    shipped document is then not forced on that database."""
+    if key not in SHIPPED or repo.definition(session, key, SHIPPED[key]) is not None:
         return
-    with suppress(IntegrityError):  # another request stored it first: the same document
-        _store(session, builtin(key, SHIPPED[key]), None)
+    for version in range(1, SHIPPED[key] + 1):
+        if repo.definition(session, key, version) is None:
+            with suppress(IntegrityError):  # another request stored it first: the same document
+                _store(session, builtin(key, version), None)
 
 
 def _not_found(key: str, version: int | None = None) -> NotFound:

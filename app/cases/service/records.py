@@ -13,15 +13,16 @@ from app.cases import repository as repo
 from app.cases.models import Case, CaseEvent
 from app.cases.permissions import require_read, require_write, sight
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
-from app.cases.service import diary
+from app.cases.search import sort_key
+from app.cases.service import diary, registry
+from app.cases.service.deadlines import due_at, is_overdue
 from app.cases.service.definitions import current, engine_of
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
 from app.kit.clock import utcnow
-from app.kit.pagination import Slice, Window, cut
 from app.organisation import repository as org_repo
 from app.organisation.service.common import unique
-from app.organisation.service.structure import get_organ, referenced_organ, referenced_unit
+from app.organisation.service.structure import referenced_organ, referenced_unit
 
 WORKFLOW = "measure"
 
@@ -85,8 +86,15 @@ def visible(session: Session, principal: Principal, case: Case) -> bool:
     units: list[int] = []
     if case.unit_id is not None and seeing.unit_ids:
         units = [case.unit_id, *org_repo.unit_ancestor_ids(session, case.unit_id)]
+    served: list[int] = []
+    if seeing.administration_ids:
+        served = list(session.scalars(org_repo.organs_served_by(seeing.administration_ids)))
     return seeing.sees(
-        organ_id=case.organ_id, units=units, registered_by=case.registered_by_person_id
+        organ_id=case.organ_id,
+        units=units,
+        registered_by=case.registered_by_person_id,
+        officer=case.case_officer_person_id,
+        served_organs=served,
     )
 
 
@@ -138,9 +146,14 @@ def new_case(
     organ = referenced_organ(session, data.organ, "organ")
     unit = referenced_unit(session, data.unit, "unit") if data.unit else None
     workflow = current(session, WORKFLOW)
+    carried = registry.marking(data.confidential, data.secrecy, None)
+    officer = registry.case_officer(session, data.case_officer_id) if data.case_officer_id else None
+    definition = engine_of(workflow).definition
     number = diary.number_for(session, principal, organ, data.diary_number)
+    now = utcnow()
     case = Case(
         diary_number=number,
+        diary_sort_key=sort_key(number),
         title=data.title,
         problem=data.problem,
         description=data.description,
@@ -155,13 +168,23 @@ def new_case(
         flags=sorted({flag.value for flag in data.flags}),
         appeal_route=data.appeal_route.value,
         confidential=data.confidential,
+        case_officer_person_id=officer,
         workflow=workflow,
         workflow_id=workflow.id,
-        state=engine_of(workflow).definition.initial,
+        state=definition.initial,
+        due_at=due_at(
+            definition,
+            state=definition.initial,
+            origin=data.origin.value,
+            entered_at=now,
+            registered_at=now,
+        ),
         last_event_seq=0,
         registered_by_person_id=principal.person_id,
         registered_by_api_key_id=principal.api_key_id,
+        created_at=now,  # the registration, which an origin's time limit counts from
     )
+    registry.apply(case, carried)
     with unique(session, diary.taken(number)):  # an imported number, or another organ's format
         session.add(case)
     append_event(
@@ -203,22 +226,6 @@ def get_by_diary_number(session: Session, principal: Principal, number: str) -> 
     return case
 
 
-def list_cases(
-    session: Session,
-    principal: Principal,
-    window: Window,
-    *,
-    states: list[str],
-    organ: str | None,
-) -> Slice[Case]:
-    require_read(principal)
-    organ_id = get_organ(session, organ).id if organ else None
-    rows = repo.list_cases(
-        session, window, sight=sight(principal), states=states, organ_id=organ_id
-    )
-    return cut(rows, window)
-
-
 def events(session: Session, principal: Principal, case_id: int) -> list[CaseEvent]:
     get_case(session, principal, case_id)
     return repo.events(session, case_id)
@@ -246,6 +253,8 @@ def to_read(case: Case) -> CaseRead:
         flags=case.flags,
         appeal_route=case.appeal_route,
         confidential=case.confidential,
+        secrecy=registry.read(case),
+        case_officer_id=case.case_officer_person_id,
         workflow=WorkflowRef(key=case.workflow.key, version=case.workflow.version),
         state=case.state,
         state_label_sv=state.label_sv,
@@ -254,6 +263,8 @@ def to_read(case: Case) -> CaseRead:
         assessment_level=case.assessment_level,
         pending_referral=case.pending_referral,
         priority=priority,
+        due_at=case.due_at,
+        overdue=is_overdue(case.due_at, utcnow()),
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,

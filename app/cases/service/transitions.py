@@ -26,6 +26,7 @@ from app.cases.service.authority import (
     order_view,
     recorded,
 )
+from app.cases.service.deadlines import due_at
 from app.cases.service.definitions import engine_of
 from app.cases.service.records import (
     append_event,
@@ -211,6 +212,14 @@ def fire(
         payload=payload.model_dump(mode="json"), authority=recorded(grant, decided_on),
         trigger=trigger, from_state=firing.from_state, to_state=firing.to_state,
     )  # fmt: skip
+    if firing.to_state != firing.from_state:
+        case.due_at = due_at(
+            engine.definition,
+            state=case.state,
+            origin=case.origin,
+            entered_at=event.created_at,
+            registered_at=case.created_at,
+        )
     reports.record(session, case, event, grant)
     flush_checked(session, case)
     return case

@@ -1,9 +1,9 @@
 """Editing a case's registry metadata and flags (PATCH): each change an event with what it was
 and what it became. Who may edit: whoever keeps or prepares the case (a registrar, the organ's
-secretary or chair, a post in the responsible unit or above it, an integration key). Flags
-that decide who may decide (KL 6:38, 5:1–2) are the head of administration's to set, as at
-triage, or the organ's chair's; lifting one is the chair's alone, as an override of the head's
-judgement."""
+secretary or chair, a post in the responsible unit or above it, an integration key); that rule,
+``require_editor``, also decides who registers the case's documents. Flags that decide who may
+decide (KL 6:38, 5:1–2) are the head of administration's to set, as at triage, or the organ's
+chair's; lifting one is the chair's alone, as an override of the head's judgement."""
 
 from typing import Any
 
@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.cases.models import Case
 from app.cases.permissions import require_write
 from app.cases.schemas import CaseUpdate
+from app.cases.service import registry
 from app.cases.service.authority import case_view
 from app.cases.service.records import append_event, flush_checked, locked_case
 from app.cases.service.recusals import barred
@@ -34,6 +35,24 @@ def _may_edit(principal: Principal, view: CaseView) -> bool:
         or _chairs(principal, view)
         or any(grant.unit_code in view.units for grant in principal.positions)
     )
+
+
+def require_editor(session: Session, principal: Principal, case: Case) -> CaseView:
+    """Refuse a caller who does not keep or prepare the case (``NOT_CASE_EDITOR``), or who is
+    disqualified in it (``RECUSED``); the case's view, for the rules that follow. The one rule
+    for every change of the case's registry record: its metadata, and its documents."""
+    view = case_view(session, case)
+    if principal.person_id is not None and principal.person_id in barred(session, case.id):
+        raise Forbidden(RECUSED.message_en, RECUSED.message_sv, code=RECUSED.code)
+    if not _may_edit(principal, view):
+        raise Forbidden(
+            "The case is edited by a registrar, the organ's secretary or chair, or a post in "
+            "its unit.",
+            "Ärendet ändras av en registrator, nämndsekreteraren, ordföranden eller en "
+            "befattning i enheten.",
+            code="NOT_CASE_EDITOR",
+        )
+    return view
 
 
 def _chairs(principal: Principal, view: CaseView) -> bool:
@@ -70,17 +89,7 @@ def update_case(
     """Apply the edit; unchanged fields are no change, and no change writes no event."""
     require_write(principal)
     case = locked_case(session, principal, case_id, if_match)
-    view = case_view(session, case)
-    if principal.person_id is not None and principal.person_id in barred(session, case.id):
-        raise Forbidden(RECUSED.message_en, RECUSED.message_sv, code=RECUSED.code)
-    if not _may_edit(principal, view):
-        raise Forbidden(
-            "The case is edited by a registrar, the organ's secretary or chair, or a post in "
-            "its unit.",
-            "Ärendet ändras av en registrator, nämndsekreteraren, ordföranden eller en "
-            "befattning i enheten.",
-            code="NOT_CASE_EDITOR",
-        )
+    view = require_editor(session, principal, case)
     wanted = data.model_dump(exclude_unset=True)
     changes: dict[str, dict[str, Any]] = {}
 
@@ -100,12 +109,26 @@ def update_case(
         change("flags", sorted(case.flags), sorted(after))
         if case.route == "operational" and after & POLITICAL_FLAGS:
             change("route", case.route, "political")  # the organ's now: BRIEF §5
+    if "case_officer_id" in wanted:
+        officer = wanted["case_officer_id"]
+        after_officer = registry.case_officer(session, officer) if officer else None
+        change("case_officer_id", case.case_officer_person_id, after_officer)
+    carried = registry.kept(case)
+    if "confidential" in wanted or "secrecy" in wanted:
+        confidential = wanted.get("confidential", case.confidential)
+        carried = registry.marking(confidential, data.secrecy, registry.kept(case))
+        change("confidential", case.confidential, confidential)
+        change("secrecy", registry.as_json(registry.kept(case)), registry.as_json(carried))
     if not changes:
         return case
     for name, values in changes.items():
         if name == "unit":
             unit = referenced_unit(session, values["after"], "unit") if values["after"] else None
             case.unit, case.unit_id = unit, unit.id if unit else None
+        elif name == "case_officer_id":
+            case.case_officer_person_id = values["after"]
+        elif name == "secrecy":
+            registry.apply(case, carried)
         else:
             setattr(case, name, values["after"])
     append_event(session, case, principal, EventKind.updated, payload={"changes": changes})
