@@ -1,5 +1,5 @@
 """The ``styrkedja`` command: serve, migrate, load the demo, mint development tokens, make API
-keys, verify the trail of case events, write the OpenAPI document."""
+keys, verify the trail of case events, import a diarium's cases, write the OpenAPI document."""
 
 import json
 import re
@@ -21,6 +21,7 @@ from app.auth.schemas import ApiKeyCreate
 from app.auth.scopes import Scope
 from app.auth.service import create_api_key
 from app.auth.tokens import mint
+from app.cli_imports import import_file
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import DemoCast, demo_cast, is_empty, load_demo
@@ -264,6 +265,9 @@ def audit_verify(
     console.print("The first broken link of each broken case:", table)
     console.print(f"[red]Broken chains: {len(report.broken)}[/red] ({summary}).")
     raise typer.Exit(1)
+
+
+cli.command("import")(import_file)
 
 
 @cli.command("openapi")

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0)
 
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    import_max_bytes: int = Field(
+        default=512 * 1024 * 1024,
+        gt=0,
+        description="The largest body of POST /imports (streamed, never held whole)",
+    )
+    import_batch_rows: int = Field(
+        default=500, ge=1, le=10_000, description="Import rows committed together"
+    )
     idempotency_ttl_hours: int = Field(
         default=24, ge=1, description="How long a POST's Idempotency-Key keeps its answer"
     )

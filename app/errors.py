@@ -10,6 +10,7 @@ English.
     ├── Conflict            409  the request clashes with the current state (duplicates, overlaps)
     ├── PreconditionFailed  412  a stale ``If-Match``
     ├── PayloadTooLarge     413  body over the configured limit
+    ├── UnsupportedMediaType 415 a body in a media type the route does not read
     ├── InvalidInput        422  well-formed but breaks a domain rule (kind mismatch, bad period)
     └── (503s are declared where they arise: a busy database, a failed diagram renderer)
 
@@ -76,6 +77,11 @@ class PreconditionFailed(StyrkedjaError):
 class PayloadTooLarge(StyrkedjaError):
     status = 413
     default_code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(StyrkedjaError):
+    status = 415
+    default_code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 class InvalidInput(StyrkedjaError):

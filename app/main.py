@@ -27,6 +27,8 @@ from app.api.routes import (
     documents,
     health,
     holdings,
+    imports,
+    inbound,
     me,
     organs,
     people,
@@ -57,6 +59,8 @@ API_ROUTERS = (
     workflows.router,
     delegation.router,
     audit.router,
+    inbound.router,
+    imports.router,
 )
 
 
@@ -100,8 +104,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.expected_revision = head_revision()
     problems.install(app)
     openapi.install(app)
-    app.add_middleware(Idempotency, ttl=timedelta(hours=settings.idempotency_ttl_hours))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    streamed = {imports.PATH: settings.import_max_bytes}  # bodies read a chunk at a time
+    app.add_middleware(
+        Idempotency,
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        streamed=frozenset(streamed),
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, streamed=streamed)
     app.add_middleware(RefuseNulBytes)
     app.include_router(health.router)
     for router in API_ROUTERS:  # included flat: nested routers cost a match per level

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Protocol
 
-from bench import authority, engine, organs_list, registration, scale, transitions_http
+from bench import authority, engine, imports, organs_list, registration, scale, transitions_http
 from bench.harness import (
     DEFAULT_POSTGRES_URL,
     POSTGRES_URL_ENV,
@@ -32,6 +32,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     organs_list,
     engine,
     authority,
+    imports,
     transitions_http,
     registration,
     scale,

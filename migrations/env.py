@@ -14,6 +14,7 @@ from app.config import get_settings
 from app.db import Base, make_engine
 from app.delegation import models as _delegation_models  # noqa: F401
 from app.idempotency import models as _idempotency_models  # noqa: F401
+from app.integrations.inbound import models as _inbound_models  # noqa: F401
 from app.organisation import models as _organisation_models  # noqa: F401
 
 # Made by migrations in SQL the models cannot express, one backend's only: SQLite's FTS5 table

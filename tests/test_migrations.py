@@ -11,7 +11,7 @@ TABLES = {
     "workflow_definitions", "cases", "assessment_revisions", "case_events",
     "matter_types", "delegation_orders", "delegation_entries", "reportable_decisions",
     "recusals", "absences", "subdelegations", "idempotency_keys", "diary_series",
-    "case_documents",
+    "case_documents", "external_references", "import_jobs", "import_rows",
 }  # fmt: skip
 
 

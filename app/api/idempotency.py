@@ -26,13 +26,24 @@ KEPT_HEADERS = ("content-type", "location", "etag")
 
 
 class Idempotency:
-    def __init__(self, app: ASGIApp, ttl: timedelta) -> None:
-        self.app, self.ttl = app, ttl
+    """``streamed`` paths read their bodies a chunk at a time and keep their own keys (imports:
+    ``app.api.routes.imports``); this middleware, which reads a body whole, leaves them be."""
+
+    def __init__(
+        self, app: ASGIApp, ttl: timedelta, streamed: frozenset[str] = frozenset()
+    ) -> None:
+        self.app, self.ttl, self.streamed = app, ttl, streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
         key, credential = headers.get(HEADER), headers.get(b"authorization")
-        if scope["type"] != "http" or scope["method"] != "POST" or key is None or not credential:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or key is None
+            or not credential
+            or scope["path"] in self.streamed
+        ):
             await self.app(scope, receive, send)  # no key, or no caller to hold it: as usual
             return
         text = key.decode("latin-1").strip()

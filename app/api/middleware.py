@@ -4,6 +4,8 @@ A declared ``Content-Length`` over the limit is refused at once; a chunked body 
 streams and refused as soon as it crosses the limit, so memory stays bounded either way.
 """
 
+from collections.abc import Mapping
+
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,25 +14,32 @@ from app.api.problems import problem_response
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``max_bytes`` for every body, but the paths in ``streamed``, whose handlers read their
+    bodies a chunk at a time (imports), have their own limit."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, streamed: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed = dict(streamed or {})
 
-    def _refusal(self) -> JSONResponse:
+    def _refusal(self, limit: int) -> JSONResponse:
         return problem_response(
             413,
             "PAYLOAD_TOO_LARGE",
-            f"The request body exceeds {self.max_bytes} bytes.",
-            f"Anropets innehåll är större än {self.max_bytes} byte.",
+            f"The request body exceeds {limit} bytes.",
+            f"Anropets innehåll är större än {limit} byte.",
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.streamed.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refusal()(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refusal(limit)(scope, receive, send)
             return
 
         received = 0
@@ -41,7 +50,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # An HTTPException, so the framework's body reader passes it on untouched
                     # and the problem renderer answers 413.
                     raise HTTPException(413)
@@ -57,7 +66,7 @@ class BodySizeLimit:
         except HTTPException as exc:
             if exc.status_code != 413 or response_started:
                 raise
-            await self._refusal()(scope, receive, send)
+            await self._refusal(limit)(scope, receive, send)
 
 
 class RefuseNulBytes:

@@ -37,6 +37,7 @@ class EventKind(StrEnum):
     recusal = "recusal"
     updated = "updated"  # registry metadata or flags edited: before and after in the payload
     document_registered = "document_registered"  # a diarium document referenced: its fields
+    imported = "imported"  # brought in past the initial state: the source, where it was placed
 
 
 class DocumentDirection(StrEnum):

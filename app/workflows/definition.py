@@ -30,6 +30,11 @@ class StateDef(_Frozen):
         default=False, description="The consequence assessment is written in this state"
     )
     ranked: bool = Field(default=False, description="Counts in the prioritisation view")
+    importable: bool = Field(
+        default=False,
+        description="A diarium may bring a case in already in this state (an import that knows "
+        "the case is further on than registration); never a final state",
+    )
 
 
 class TriggerDef(_Frozen):
@@ -117,6 +122,13 @@ class Definition(_Frozen):
     def ranked_states(self) -> tuple[str, ...]:
         return tuple(state.name for state in self.states if state.ranked)
 
+    @cached_property
+    def importable_states(self) -> frozenset[str]:
+        """Where an import may put a new case: the states marked ``importable``, and the
+        initial state, where registration puts every case anyway."""
+        marked = {state.name for state in self.states if state.importable}
+        return frozenset({*marked, self.initial})
+
     def state(self, name: str) -> StateDef:
         return next(state for state in self.states if state.name == name)
 
@@ -128,9 +140,13 @@ class Definition(_Frozen):
 
     def body(self) -> dict[str, Any]:
         """The document as stored: plain JSON, with the same field names as the YAML. Without
-        deadlines it has no ``deadlines`` key at all, so a document published before deadlines
-        existed keeps the body and checksum it was stored with."""
+        deadlines it has no ``deadlines`` key at all, and a state not marked ``importable`` has
+        no ``importable`` key, so a document published before either existed keeps the body
+        and checksum it was stored with."""
         body = self.model_dump(mode="json", by_alias=True, exclude={"deadlines"})
+        for state in body["states"]:
+            if not state["importable"]:
+                del state["importable"]
         if self.deadlines is not None:
             body["deadlines"] = self.deadlines.model_dump(mode="json", exclude_none=True)
         return body

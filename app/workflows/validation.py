@@ -21,6 +21,15 @@ def problems_of(definition: Definition) -> list[Problem]:
         found.append(Problem("UNKNOWN_STATE", f"initial state {definition.initial} is not defined"))
     if definition.initial in definition.final_states:
         found.append(Problem("FINAL_INITIAL_STATE", "the initial state cannot be final"))
+    found += [
+        Problem(
+            "IMPORTABLE_FINAL_STATE",
+            f"state {state.name} is final and cannot be importable: a case is brought in to be "
+            "handled, and what ended it would be a decision no import may record",
+        )
+        for state in definition.states
+        if state.importable and state.final
+    ]
 
     seen: set[tuple[str, str]] = set()
     for trigger in definition.triggers:

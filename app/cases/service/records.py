@@ -16,13 +16,13 @@ from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
 from app.cases.search import sort_key
 from app.cases.service import diary, registry
 from app.cases.service.deadlines import due_at, is_overdue
-from app.cases.service.definitions import current, engine_of
+from app.cases.service.definitions import engine_of
+from app.cases.service.lookups import Lookups
 from app.cases.vocabulary import EventKind, Origin
 from app.errors import Conflict, InvalidInput, PreconditionFailed
 from app.kit.clock import utcnow
 from app.organisation import repository as org_repo
 from app.organisation.service.common import unique
-from app.organisation.service.structure import referenced_organ, referenced_unit
 
 WORKFLOW = "measure"
 
@@ -142,12 +142,18 @@ def new_case(
     data: CaseCreate,
     *,
     origin_case_id: int | None = None,
+    source: dict[str, Any] | None = None,
+    lookups: Lookups | None = None,
 ) -> Case:
-    organ = referenced_organ(session, data.organ, "organ")
-    unit = referenced_unit(session, data.unit, "unit") if data.unit else None
-    workflow = current(session, WORKFLOW)
+    """Register the case in its organ's series; ``source`` names the outside system it came
+    from (``app.integrations.inbound``), for the ``registered`` event; ``lookups`` are those
+    of a batch of registrations in this session."""
+    lookups = lookups or Lookups(session)
+    organ = lookups.organ(data.organ)
+    unit = lookups.unit(data.unit) if data.unit else None
+    workflow = lookups.workflow(WORKFLOW)
     carried = registry.marking(data.confidential, data.secrecy, None)
-    officer = registry.case_officer(session, data.case_officer_id) if data.case_officer_id else None
+    officer = lookups.case_officer(data.case_officer_id) if data.case_officer_id else None
     definition = engine_of(workflow).definition
     number = diary.number_for(session, principal, organ, data.diary_number)
     now = utcnow()
@@ -193,14 +199,21 @@ def new_case(
             "origin_case_id": origin_case_id,
             "diary_number": number,
             "diary_number_imported": data.diary_number is not None,
-        },
+        } | ({"source": source} if source else {}),
         to_state=case.state,
     )  # fmt: skip
     session.flush()
     return case
 
 
-def register(session: Session, principal: Principal, data: CaseCreate) -> Case:
+def register(
+    session: Session,
+    principal: Principal,
+    data: CaseCreate,
+    *,
+    source: dict[str, Any] | None = None,
+    lookups: Lookups | None = None,
+) -> Case:
     require_write(principal)
     if data.origin == Origin.follow_up:
         raise InvalidInput(
@@ -209,7 +222,7 @@ def register(session: Session, principal: Principal, data: CaseCreate) -> Case:
             code="ORIGIN_RESERVED",
             field="origin",
         )
-    return new_case(session, principal, data)
+    return new_case(session, principal, data, source=source, lookups=lookups)
 
 
 def get_case(session: Session, principal: Principal, case_id: int) -> Case:

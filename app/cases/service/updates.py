@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from app.auth.principal import Principal
 from app.cases.models import Case
 from app.cases.permissions import require_write
-from app.cases.schemas import CaseUpdate
+from app.cases.schemas import CaseUpdate, SecrecyMarking
 from app.cases.service import registry
 from app.cases.service.authority import case_view
 from app.cases.service.records import append_event, flush_checked, locked_case
 from app.cases.service.recusals import barred
-from app.cases.vocabulary import EventKind
+from app.cases.vocabulary import EventKind, Flag
 from app.delegation.reasons import RECUSED
 from app.delegation.views import CaseView
 from app.errors import Forbidden
@@ -83,6 +83,11 @@ def _check_flags(principal: Principal, view: CaseView, before: set[str], after: 
         )
 
 
+EDITABLE = frozenset(CaseUpdate.model_fields)
+"""The registry metadata an edit may change: PATCH's fields, and what an upsert by a diarium's
+reference may change of a case it already has."""
+
+
 def update_case(
     session: Session, principal: Principal, case_id: int, data: CaseUpdate, if_match: int | None
 ) -> Case:
@@ -90,40 +95,36 @@ def update_case(
     require_write(principal)
     case = locked_case(session, principal, case_id, if_match)
     view = require_editor(session, principal, case)
-    wanted = data.model_dump(exclude_unset=True)
-    changes: dict[str, dict[str, Any]] = {}
+    edit(session, principal, case, data.model_dump(exclude_unset=True), data.secrecy, view)
+    return case
 
-    def change(name: str, before: Any, after: Any) -> None:
-        if before != after:
-            changes[name] = {"before": before, "after": after}
 
-    for name in ("title", "description", "estimated_cost_sek"):
-        if name in wanted:
-            change(name, getattr(case, name), wanted[name])
-    if "unit" in wanted:
-        unit = referenced_unit(session, wanted["unit"], "unit") if wanted["unit"] else None
-        change("unit", case.unit.code if case.unit else None, unit.code if unit else None)
-    if data.flags is not None:
-        after = {flag.value for flag in data.flags}
-        _check_flags(principal, view, set(case.flags), after)
-        change("flags", sorted(case.flags), sorted(after))
-        if case.route == "operational" and after & POLITICAL_FLAGS:
-            change("route", case.route, "political")  # the organ's now: BRIEF §5
-    if "case_officer_id" in wanted:
-        officer = wanted["case_officer_id"]
-        after_officer = registry.case_officer(session, officer) if officer else None
-        change("case_officer_id", case.case_officer_person_id, after_officer)
-    carried = registry.kept(case)
-    if "confidential" in wanted or "secrecy" in wanted:
-        confidential = wanted.get("confidential", case.confidential)
-        carried = registry.marking(confidential, data.secrecy, registry.kept(case))
-        change("confidential", case.confidential, confidential)
-        change("secrecy", registry.as_json(registry.kept(case)), registry.as_json(carried))
+def edit(
+    session: Session,
+    principal: Principal,
+    case: Case,
+    wanted: dict[str, Any],
+    secrecy: SecrecyMarking | None,
+    view: CaseView | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Change the locked ``case`` to the ``wanted`` values (``EDITABLE`` names only; what is
+    left out stays), as its editor may (``require_editor``, unless the caller has: its
+    ``view``). Each field that differs is one change, with before and after, and all of them
+    one ``updated`` event; the changes made, or none — and then no event, and nothing asked of
+    the caller (an upsert repeating what the case already says). ``secrecy`` is the marking as
+    given: the parts it names replace the kept ones."""
+    changes, carried = _changes(session, case, wanted, secrecy)
     if not changes:
-        return case
+        return changes
+    view = view or require_editor(session, principal, case)
+    if "flags" in changes:
+        flags = changes["flags"]
+        _check_flags(principal, view, set(flags["before"]), set(flags["after"]))
+    # Read before anything is set: a query's autoflush would write the case twice.
+    unit_code = changes.get("unit", {}).get("after")
+    unit = referenced_unit(session, unit_code, "unit") if unit_code else None
     for name, values in changes.items():
         if name == "unit":
-            unit = referenced_unit(session, values["after"], "unit") if values["after"] else None
             case.unit, case.unit_id = unit, unit.id if unit else None
         elif name == "case_officer_id":
             case.case_officer_person_id = values["after"]
@@ -133,4 +134,40 @@ def update_case(
             setattr(case, name, values["after"])
     append_event(session, case, principal, EventKind.updated, payload={"changes": changes})
     flush_checked(session, case)
-    return case
+    return changes
+
+
+def _changes(
+    session: Session, case: Case, wanted: dict[str, Any], secrecy: SecrecyMarking | None
+) -> tuple[dict[str, dict[str, Any]], registry.Marking | None]:
+    """What the edit would change, and the secrecy marking the case would carry. A unit or a
+    case officer is looked up only when it differs from the case's."""
+    changes: dict[str, dict[str, Any]] = {}
+
+    def change(name: str, before: Any, after: Any) -> None:
+        if before != after:
+            changes[name] = {"before": before, "after": after}
+
+    for name in ("title", "description", "estimated_cost_sek"):
+        if name in wanted:
+            change(name, getattr(case, name), wanted[name])
+    current_unit = case.unit.code if case.unit else None
+    if "unit" in wanted and wanted["unit"] != current_unit:
+        unit = referenced_unit(session, wanted["unit"], "unit") if wanted["unit"] else None
+        change("unit", current_unit, unit.code if unit else None)
+    if wanted.get("flags") is not None:
+        after = {Flag(flag).value for flag in wanted["flags"]}
+        change("flags", sorted(case.flags), sorted(after))
+        if case.route == "operational" and after & POLITICAL_FLAGS:
+            change("route", case.route, "political")  # the organ's now: BRIEF §5
+    officer = wanted.get("case_officer_id", case.case_officer_person_id)
+    if officer != case.case_officer_person_id:
+        after_officer = registry.case_officer(session, officer) if officer else None
+        change("case_officer_id", case.case_officer_person_id, after_officer)
+    carried = registry.kept(case)
+    if "confidential" in wanted or "secrecy" in wanted:
+        confidential = wanted.get("confidential", case.confidential)
+        carried = registry.marking(confidential, secrecy, registry.kept(case))
+        change("confidential", case.confidential, confidential)
+        change("secrecy", registry.as_json(registry.kept(case)), registry.as_json(carried))
+    return changes, carried

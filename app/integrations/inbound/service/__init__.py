@@ -1,0 +1,1 @@
+"""Services of inbound integration: the upsert, import jobs and the import runner."""
