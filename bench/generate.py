@@ -42,8 +42,13 @@ from psycopg.copy import Copy, QueuedLibpqWriter
 
 from app.audit.chain import GENESIS
 from app.audit.chain import canonical as sealed_text
+from app.cases.search import sort_key
 from app.demo.cases import SIMPLIFIED
+from app.kit.calendar import end_of
 from app.organisation.diary_format import DiaryFormat
+from app.workflows.deadlines import due_on
+from app.workflows.definition import Definition, builtin
+from app.workflows.registry import engine_for
 from bench.histories import (
     ORGAN_SHARES,
     PARTIAL_ASSESSMENT,
@@ -72,7 +77,8 @@ CASE_COLUMNS = (
     "origin_case_id, estimated_cost_sek, flags, appeal_route, confidential, workflow_id, state, "
     "route, assessment_level, pending_referral, priority_period, priority_score, priority_rank, "
     "last_event_seq, last_event_hash, version, registered_by_person_id, "
-    "registered_by_api_key_id, created_at, updated_at"
+    "registered_by_api_key_id, created_at, updated_at, diary_sort_key, secrecy_provision, "
+    "secrecy_marked_on, secrecy_marked_by, case_officer_person_id, due_at"
 )
 # Event and revision ids come from their sequences, in the order the rows arrive.
 EVENT_COLUMNS = (
@@ -85,6 +91,8 @@ REVISION_COLUMNS = (
 COMPLETE_CONTENT = canonical(SIMPLIFIED)
 PARTIAL_CONTENT = canonical(PARTIAL_ASSESSMENT)
 CREATED_AT = ',"created_at":"'
+WORKFLOW = ("measure", 2)  # what the service pins new cases to (``definitions.SHIPPED``)
+SECRECY_PROVISION = "OSL 26 kap. 1 §"
 
 
 @cache
@@ -119,6 +127,7 @@ class Population:
     """What the generated rows refer to, read from the database (the demo's organisation)."""
 
     workflow_id: int
+    definition: Definition  # the workflow version's, for each case's deadline
     organs: dict[str, OrganPlan]
     formats: dict[str, DiaryFormat]
     usernames: dict[int, str]
@@ -153,8 +162,8 @@ def _rows(connection: psycopg.Connection[Any], query: str) -> list[tuple[Any, ..
 
 
 def read_population(connection: psycopg.Connection[Any]) -> Population:
-    organs = {code: (oid, seats, fmt) for oid, code, seats, fmt in _rows(
-        connection, "SELECT id, code, seats, diary_format FROM organs"
+    organs = {code: (oid, seats, fmt, name) for oid, code, seats, fmt, name in _rows(
+        connection, "SELECT id, code, seats, diary_format, name FROM organs"
     )}  # fmt: skip
     seats_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for organ_id, person_id, role in _rows(
@@ -190,7 +199,7 @@ def read_population(connection: psycopg.Connection[Any]) -> Population:
     for code in ORGAN_SHARES:
         if code not in organs:
             continue
-        organ_id, seats, _ = organs[code]
+        organ_id, seats, _, name = organs[code]
         tops = [u for u in served[organ_id] if units[u][1] is None]
         roles = seats_of[organ_id]
         secretary = next((p for r, p in roles if r == "secretary"), None)
@@ -213,27 +222,47 @@ def read_population(connection: psycopg.Connection[Any]) -> Population:
                 for u in sorted(children)
             ),
             matter_types=tuple(matters[organ_id]),
+            name=name,
         )
     if not plans:
         raise RuntimeError("no organ of the demo to generate cases for (load the demo first)")
-    workflow = connection.execute(
-        "SELECT id FROM workflow_definitions WHERE key = 'measure' ORDER BY version DESC LIMIT 1"
-    ).fetchone()
-    if workflow is None:
-        raise RuntimeError("the 'measure' workflow is not published")
+    workflow_id, definition = _workflow(connection)
     next_ids: dict[str, int] = {}
     for table in TABLES:
         query = sql.SQL("SELECT coalesce(max(id), 0) + 1 FROM {}").format(sql.Identifier(table))
         next_ids[table] = int(connection.execute(query).fetchone()[0])  # type: ignore[index]
     series = _rows(connection, "SELECT organ_id, year, last_seq FROM diary_series")
     return Population(
-        workflow_id=int(workflow[0]),
+        workflow_id=workflow_id,
+        definition=definition,
         organs=plans,
         formats={code: DiaryFormat.of(organs[code][2], code) for code in plans},
         usernames=dict(_rows(connection, "SELECT id, username FROM people")),
         series={(organ, year): last for organ, year, last in series},
         next_ids=next_ids,
     )
+
+
+def _workflow(connection: psycopg.Connection[Any]) -> tuple[int, Definition]:
+    """The workflow version new cases are pinned to, stored as the service stores a shipped
+    version on first use (``app.cases.service.definitions``) if no registration has yet, with
+    the versions before it."""
+    key, newest = WORKFLOW
+    for version in range(1, newest + 1):
+        shipped = builtin(key, version)
+        connection.execute(
+            "INSERT INTO workflow_definitions (key, version, body, checksum, created_at) "
+            "SELECT %s, %s, %s, %s, now() WHERE NOT EXISTS "
+            "(SELECT 1 FROM workflow_definitions WHERE key = %s AND version = %s)",
+            (key, version, json.dumps(shipped.body()), shipped.checksum(), key, version),
+        )
+    connection.commit()
+    row = connection.execute(
+        "SELECT id, body, checksum FROM workflow_definitions WHERE key = %s AND version = %s",
+        (key, newest),
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), engine_for(row[1], row[2]).definition
 
 
 DAY_US = 86_400 * US
@@ -267,9 +296,10 @@ def _local_date(us: int) -> date:
 
 
 REGISTERED_TEXT = (
-    '{"appeal_route":%s,"confidential":%s,"description":null,"diary_number":%s,'
-    '"diary_number_imported":false,"estimated_cost_sek":%d,"flags":[],"matter_type":%s,'
-    '"organ":%s,"origin":%s,"origin_case_id":null,"problem":%s,"title":%s,"unit":%s}'
+    '{"appeal_route":%s,"case_officer_id":%s,"confidential":%s,"description":null,'
+    '"diary_number":%s,"diary_number_imported":false,"estimated_cost_sek":%d,"flags":[],'
+    '"matter_type":%s,"organ":%s,"origin":%s,"origin_case_id":null,"problem":%s,'
+    '"secrecy":%s,"title":%s,"unit":%s}'
 )
 """The registration event's payload as ``records.new_case`` writes it, keys sorted."""
 
@@ -279,8 +309,8 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\") if "\\" in value else value
 
 
-def _nullable(value: object) -> str:
-    return "\\N" if value is None else str(value)
+def _nullable(value: object, null: str = "\\N") -> str:
+    return null if value is None else str(value)
 
 
 class _Rows:
@@ -293,6 +323,7 @@ class _Rows:
         self.events: list[str] = []
         self.revisions: list[str] = []
         self.checked: list[tuple[str, dict[str, Any]]] = []  # (our text, the content) to compare
+        self._deadlines: dict[tuple[str, str, date, date], str] = {}
 
     def add(
         self,
@@ -304,20 +335,30 @@ class _Rows:
         """Add the case ``plan`` as ``registration``: its id, its moment, its diary number."""
         organ = plan.organ
         case_id, created_us, number = registration
+        marked_on = _local_date(created_us).isoformat() if plan.confidential else None
+        secrecy = (
+            canonical(
+                {"provision": SECRECY_PROVISION, "marked_on": marked_on, "marked_by": organ.name}
+            )
+            if plan.confidential
+            else "null"
+        )
         registered = REGISTERED_TEXT % (
-            quoted(plan.appeal_route), "true" if plan.confidential else "false",
-            canonical(number), plan.costs[0], quoted(plan.matter_type), quoted(organ.code),
-            quoted(plan.origin), quoted(plan.problem), quoted(plan.title),
-            quoted(plan.department.code),
+            quoted(plan.appeal_route), _nullable(plan.case_officer, "null"),
+            "true" if plan.confidential else "false", canonical(number), plan.costs[0],
+            quoted(plan.matter_type), quoted(organ.code), quoted(plan.origin),
+            quoted(plan.problem), secrecy, quoted(plan.title), quoted(plan.department.code),
         )  # fmt: skip
         steps = plan.steps
         span = (self.now_us - created_us) / len(steps)
-        moment, prev, period = created_us, GENESIS, None
+        moment, prev, period, entered_us = created_us, GENESIS, None, created_us
         revision = 0
         events = self.events
         for seq_no, step in enumerate(steps, start=1):
             if seq_no > 1:
                 moment += int(span * (0.3 + 0.7 * rng.random()))
+                if step.to_state != step.from_state:
+                    entered_us = moment
             created = _iso(moment)
             payload, authority = step.payload, step.authority
             if seq_no == 1:
@@ -360,9 +401,30 @@ class _Rows:
                     "simplified" if plan.assessed else "\\N", "\\N", _nullable(period),
                     _nullable(plan.prioritised_score), "\\N", str(n), prev, str(n),
                     str(plan.registrant), "\\N", _iso(created_us), _iso(moment),
+                    _copy_text(sort_key(number)),
+                    SECRECY_PROVISION if plan.confidential else "\\N", _nullable(marked_on),
+                    _copy_text(organ.name) if plan.confidential else "\\N",
+                    _nullable(plan.case_officer),
+                    self._due_at(plan.state, plan.origin, entered_us, created_us),
                 )
             )
         )  # fmt: skip
+
+    def _due_at(self, state: str, origin: str, entered_us: int, registered_us: int) -> str:
+        """``app.cases.service.deadlines.due_at`` of the case as it stands (cached by the days:
+        the limits count whole days in Sweden)."""
+        key = (state, origin, _local_date(entered_us), _local_date(registered_us))
+        found = self._deadlines.get(key)
+        if found is None:
+            day = due_on(
+                self.population.definition,
+                state=state,
+                origin=origin,
+                entered_on=key[2],
+                registered_on=key[3],
+            )
+            found = self._deadlines[key] = "\\N" if day is None else end_of(day).isoformat()
+        return found
 
     def take(self) -> tuple[bytes, bytes, bytes]:
         """The lines gathered since the last take, as COPY data."""

@@ -92,6 +92,7 @@ PROBLEMS = (
 COSTS = (50_000, 120_000, 350_000, 600_000, 900_000, 1_500_000, 2_400_000, 8_000_000)
 ORIGIN_NAMES = ("operations", "political_initiative", "motion")
 ORIGIN_WEIGHTS = (0.7, 0.2, 0.1)
+CASE_OFFICER_NAMED = 0.6  # the share of cases registered with their case officer named
 
 PARTIAL_ASSESSMENT = {"problem": "Problemet är beskrivet; resten återstår."}
 MISSING_IN_PARTIAL = [
@@ -221,6 +222,7 @@ class OrganPlan:
     registrar: int | None
     departments: tuple[Department, ...]
     matter_types: tuple[tuple[str, str], ...]  # (code, appeal route)
+    name: str = ""  # the authority that marks its confidential cases
     _meetings: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -283,6 +285,7 @@ class CasePlan:
     revisions: list[bool]  # complete or not, in order
     assessed: bool = False
     prioritised_score: float | None = None
+    case_officer: int | None = None  # named at registration (the department's case officer)
 
 
 def _transition(trigger: str, actor: int, source: str, target: str, **kw: Any) -> Step:
@@ -403,4 +406,5 @@ def plan_case(
         revisions=revisions,
         assessed=reach >= 1,
         prioritised_score=score,
+        case_officer=department.officer if rng.random() < CASE_OFFICER_NAMED else None,
     )

@@ -3,17 +3,21 @@
 What: the demo's registrar registers new cases (``POST /api/v1/cases``), each client in one of
 the demo's four committees and boards (BUN, SN, KS, TN; client n in the n-th modulo four), in
 a department of its administration, each case with its own title. Per request the service
-authenticates the caller, reads the organ, the unit and the published workflow, takes the
-next number of the organ's diary series for the year (an upsert that locks the series row until
-the commit, so registrations in one organ queue there), inserts the case, seals its first
-event (``registered``, the request and the number given) and sets the case's chain head, commits
-and answers the case: 12 statements, one transaction.
+authenticates the caller, reads the organ, the unit and the published workflow (twice: whether
+the shipped version is stored, then the newest), takes the next number of the organ's diary
+series for the year (an upsert that locks the series row until the commit, so registrations in
+one organ queue there), inserts the case (with its diary sort key and its deadline, which the
+workflow version's limits give: none for a case of origin operations in 'proposed' under measure
+v2), seals its first event (``registered``, the request and the number given) and sets the
+case's chain head, commits and answers the case: 13 statements, one transaction.
 
 Raw SQL: psycopg 3 from as many threads, each on its own connection, doing exactly those writes:
 the series upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING last_seq``), ``INSERT`` the case
-(``RETURNING id``), ``UPDATE`` its chain head, ``INSERT`` the event sealed by
-``app.audit.chain.seal``, ``COMMIT``. (The API also wraps the case's insert in a savepoint, to
-answer a taken diary number with 409; a round trip, not a write, so the baseline leaves it out.)
+(``RETURNING id``; its ``diary_sort_key`` by ``app.cases.search.sort_key`` and its ``due_at`` by
+``app.cases.service.deadlines.due_at``, as the API computes them), ``UPDATE`` its chain head,
+``INSERT`` the event sealed by ``app.audit.chain.seal``, ``COMMIT``. (The API also wraps the
+case's insert in a savepoint, to answer a taken diary number with 409; a round trip, not a
+write, so the baseline leaves it out.)
 
 Configurations: 1 and 2 uvicorn workers (``--workers``) and raw SQL, ``--concurrency`` clients
 (default 32) for ``--duration`` seconds after a 2 s warm-up. Afterwards every series must be
@@ -33,6 +37,8 @@ import psycopg
 
 from app.audit import service as audit
 from app.audit.chain import GENESIS, seal
+from app.cases.search import sort_key
+from app.cases.service.deadlines import due_at
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import demo_cast
 from app.kit.clock import today, utcnow
@@ -62,13 +68,15 @@ SERIES = (
     "RETURNING last_seq"
 )
 INSERT_CASE = (
-    "INSERT INTO cases (diary_number, title, description, problem, organ_id, unit_id, "
-    "matter_type, origin, origin_case_id, estimated_cost_sek, flags, appeal_route, confidential, "
-    "workflow_id, state, route, assessment_level, pending_referral, priority_period, "
-    "priority_score, priority_rank, last_event_seq, last_event_hash, version, "
-    "registered_by_person_id, registered_by_api_key_id, created_at, updated_at) "
-    "VALUES (%s, %s, NULL, %s, %s, %s, %s, 'operations', NULL, %s, '[]', %s, false, %s, "
-    "'proposed', NULL, NULL, NULL, NULL, NULL, NULL, 0, %s, 1, %s, NULL, %s, %s) RETURNING id"
+    "INSERT INTO cases (diary_number, diary_sort_key, title, description, problem, organ_id, "
+    "unit_id, matter_type, origin, origin_case_id, estimated_cost_sek, flags, appeal_route, "
+    "confidential, secrecy_provision, secrecy_marked_on, secrecy_marked_by, "
+    "case_officer_person_id, workflow_id, state, route, assessment_level, pending_referral, "
+    "due_at, priority_period, priority_score, priority_rank, last_event_seq, last_event_hash, "
+    "version, registered_by_person_id, registered_by_api_key_id, created_at, updated_at) "
+    "VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, 'operations', NULL, %s, '[]', %s, false, NULL, "
+    "NULL, NULL, NULL, %s, 'proposed', NULL, NULL, NULL, %s, NULL, NULL, NULL, 0, %s, 1, %s, "
+    "NULL, %s, %s) RETURNING id"
 )
 SET_HEAD = (
     "UPDATE cases SET last_event_seq = %s, last_event_hash = %s, updated_at = %s "
@@ -129,11 +137,15 @@ def raw_register(desk: Desk) -> SqlWork:
     """The registration's writes, as ``records.new_case`` makes them, in raw SQL."""
     places = {place[0].code: place for place in desk.places}
     workflow = desk.population.workflow_id
+    definition = desk.population.definition
 
     def work(connection: psycopg.Connection[Any], index: int) -> None:
         data = desk.body(index)
         organ, department, matter = places[data["organ"]]
         year, now = today().year, utcnow()
+        due = due_at(
+            definition, state="proposed", origin="operations", entered_at=now, registered_at=now
+        )
         with connection.cursor() as cursor:
             row = cursor.execute(SERIES, (organ.id, year)).fetchone()
             assert row is not None
@@ -141,8 +153,9 @@ def raw_register(desk: Desk) -> SqlWork:
             found = cursor.execute(
                 INSERT_CASE,
                 (
-                    number, data["title"], PROBLEM, organ.id, department.id, matter, COST,
-                    "judicial_review", workflow, GENESIS, desk.registrar, now, now,
+                    number, sort_key(number), data["title"], PROBLEM, organ.id, department.id,
+                    matter, COST, "judicial_review", workflow, due, GENESIS, desk.registrar, now,
+                    now,
                 ),
             ).fetchone()  # fmt: skip
             assert found is not None
@@ -151,8 +164,9 @@ def raw_register(desk: Desk) -> SqlWork:
                 "title": data["title"], "problem": PROBLEM, "description": None,
                 "organ": organ.code, "unit": department.code, "matter_type": matter,
                 "origin": "operations", "estimated_cost_sek": COST, "flags": [],
-                "appeal_route": "judicial_review", "confidential": False, "diary_number": number,
-                "origin_case_id": None, "diary_number_imported": False,
+                "appeal_route": "judicial_review", "confidential": False, "secrecy": None,
+                "case_officer_id": None, "diary_number": number, "origin_case_id": None,
+                "diary_number_imported": False,
             }  # fmt: skip
             created = utcnow()
             content = {
