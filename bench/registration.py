@@ -88,6 +88,10 @@ INSERT_EVENT = (
     "VALUES (%s, 1, 'registered', NULL, NULL, 'proposed', %s, '{}', %s, NULL, %s, %s, %s) "
     "RETURNING id"
 )
+OUTBOX = (  # the webhook outbox row append_event writes with every event (#6)
+    "INSERT INTO webhook_outbox (event_type, case_id, event_id, organ_id, confidential, "
+    "created_at) SELECT %s, id, %s, organ_id, confidential, %s FROM cases WHERE id = %s"
+)
 
 
 class Desk:
@@ -177,10 +181,12 @@ def raw_register(desk: Desk) -> SqlWork:
             }  # fmt: skip
             digest = seal(GENESIS, content)
             cursor.execute(SET_HEAD, (1, digest, utcnow(), case_id))
-            cursor.execute(
+            event = cursor.execute(
                 INSERT_EVENT,
                 (case_id, json.dumps(payload), desk.registrar, created, GENESIS, digest),
-            )
+            ).fetchone()
+            assert event is not None
+            cursor.execute(OUTBOX, ("case.registered", event[0], created, case_id))
 
     return work
 

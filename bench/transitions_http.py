@@ -74,6 +74,10 @@ INSERT_EVENT = (
     "authority, actor_person_id, actor_api_key_id, created_at, prev_hash, hash) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
+OUTBOX = (  # the webhook outbox row append_event writes with every event (#6)
+    "INSERT INTO webhook_outbox (event_type, case_id, event_id, organ_id, confidential, "
+    "created_at) SELECT %s, id, %s, organ_id, confidential, %s FROM cases WHERE id = %s"
+)
 
 
 class Heads:
@@ -138,13 +142,15 @@ def raw_triage(pool: Pool, heads: Heads) -> SqlWork:
             )
             if cursor.rowcount != 1:
                 raise RuntimeError(f"case {case_id} changed under its row lock")
-            cursor.execute(
+            event = cursor.execute(
                 INSERT_EVENT,
                 (
                     case_id, seq + 1, "transitioned", "triage", "proposed", "proposed",
                     json.dumps(PAYLOAD), json.dumps(authority), person, None, now, prev, digest,
                 ),
-            )  # fmt: skip
+            ).fetchone()  # fmt: skip
+            assert event is not None
+            cursor.execute(OUTBOX, ("case.transitioned", event[0], now, case_id))
 
     return work
 
