@@ -66,9 +66,10 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
     ids = repo.claimable_deliveries(session, now, limit)
     if not ids:
         return Claim(token, [], started)
-    session.execute(
+    free = (WebhookDelivery.claimed_until.is_(None)) | (WebhookDelivery.claimed_until < now)
+    session.execute(  # the condition again: where rows are not locked (SQLite), it decides
         update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(ids))
+        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.status == repo.PENDING, free)
         .values(claimed_by=token, claimed_until=now + lease)
         .execution_options(synchronize_session=False)
     )
@@ -85,7 +86,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
         )
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
         .join(OutboxMessage, OutboxMessage.id == WebhookDelivery.message_id)
-        .where(WebhookDelivery.id.in_(ids))
+        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.claimed_by == token)
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
     )
     items = [

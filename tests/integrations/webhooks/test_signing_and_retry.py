@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.cases.vocabulary import EventKind
+from app.config import Settings
 from app.integrations.webhooks.retry import RetryPolicy
 from app.integrations.webhooks.signing import new_secret, secret_problem, sign
 from app.integrations.webhooks.vocabulary import KIND_TYPES, EventType
@@ -71,8 +72,6 @@ def test_jitter_spreads_retries_within_its_share():
 
 
 def test_the_default_schedule_is_eight_attempts_over_about_a_day():
-    from app.config import Settings
-
     delays = Settings().webhook_retry_delays_seconds
     assert len(delays) + 1 == 8
     assert timedelta(hours=20) < timedelta(seconds=sum(delays)) < timedelta(hours=30)
