@@ -25,7 +25,7 @@ API_KEY_MARK = "stk_"
 PREFIX_LENGTH = 12
 
 
-def person_principal(session: Session, person: Person, on: date) -> Principal:
+def person_principal(session: Session, person: Person | org_repo.Identity, on: date) -> Principal:
     """A person as the engine sees them on ``on``: who they are and the roles they hold."""
     grants = org_repo.grants_on(session, person.id, on)
     return Principal(
@@ -50,7 +50,7 @@ def authenticate(session: Session, verifier: TokenVerifier, credential: str) -> 
     if credential.startswith(API_KEY_MARK):
         return _authenticate_api_key(session, credential)
     username = verifier.username(credential)
-    person = org_repo.person_by_username(session, username)
+    person = org_repo.identity_by_username(session, username)
     if person is None:
         raise Unauthenticated(
             f"No person with username {username!r} is registered.",

@@ -1,6 +1,7 @@
 """Every query of cases, definitions, revisions, events and documents."""
 
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -194,17 +195,31 @@ def case_by_diary_number(session: Session, number: str) -> Case | None:
     return session.scalars(query).one_or_none()
 
 
-def last_decision(session: Session, case_id: int) -> CaseEvent | None:
-    """The case's latest step taken as a decision (of an organ, a delegate, or urgent)."""
+class Step(NamedTuple):
+    """What a past step says of its day (``authority._effective_day``)."""
+
+    authority: dict[str, Any] | None
+    payload: dict[str, Any] | None
+    created_at: datetime
+
+
+def last_decision(session: Session, case_id: int) -> Step | None:
+    """The case's latest step taken as a decision (of an organ, a delegate, or urgent): one
+    row, found by the database (uq_case_events_case_id_seq, then the few transitions of one
+    case), and only the three columns that date it."""
+    e = CaseEvent
     query = (
-        select(CaseEvent)
-        .where(CaseEvent.case_id == case_id, CaseEvent.kind == "transitioned")
-        .order_by(CaseEvent.seq.desc())
+        select(e.authority, e.payload, e.created_at)
+        .where(
+            e.case_id == case_id,
+            e.kind == "transitioned",
+            e.authority["kind"].as_string().in_(sorted(DECIDING)),
+        )
+        .order_by(e.seq.desc())
+        .limit(1)
     )
-    return next(
-        (e for e in session.scalars(query) if (e.authority or {}).get("kind") in DECIDING),
-        None,
-    )
+    row = session.execute(query).one_or_none()
+    return None if row is None else Step(*row)
 
 
 DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})

@@ -1,11 +1,12 @@
 """Every query of matter types and delegation orders."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.delegation.models import DelegationOrder, MatterType, Subdelegation
+from app.delegation.views import SubView
 from app.delegation.vocabulary import OrderStatus
 
 ORDER_LOADS = (joinedload(DelegationOrder.organ), selectinload(DelegationOrder.entries))
@@ -60,6 +61,21 @@ def in_force(session: Session, organ_id: int, on: date) -> DelegationOrder | Non
     return session.scalars(query).one_or_none()
 
 
+def in_force_stamp(session: Session, organ_id: int, on: date) -> tuple[int, int, datetime] | None:
+    """The id, version and creation time of the adopted order that applied on ``on``: what an
+    authority question needs of the order row, without loading it (its entries come from
+    ``entries_cache``)."""
+    o = DelegationOrder
+    query = select(o.id, o.version, o.created_at).where(
+        o.organ_id == organ_id,
+        o.status == OrderStatus.adopted,
+        o.valid_from <= on,
+        or_(o.valid_to.is_(None), o.valid_to >= on),
+    )
+    row = session.execute(query).one_or_none()
+    return None if row is None else (row.id, row.version, row.created_at)
+
+
 def latest_adopted(session: Session, organ_id: int) -> DelegationOrder | None:
     query = (
         select(DelegationOrder)
@@ -70,18 +86,20 @@ def latest_adopted(session: Session, organ_id: int) -> DelegationOrder | None:
     return session.scalars(query).one_or_none()
 
 
-def subdelegations_on(session: Session, order_id: int, on: date) -> list[Subdelegation]:
-    """The order's entries passed on (KL 7:6) and in force on ``on``."""
+def passed_on(session: Session, order_id: int, on: date) -> list[SubView]:
+    """The order's entries passed on (KL 7:6) and in force on ``on``, as the resolver sees
+    them."""
+    s = Subdelegation
     query = (
-        select(Subdelegation)
+        select(s.id, s.entry_code, s.delegate, s.granted_by_person_id)
         .where(
-            Subdelegation.order_id == order_id,
-            Subdelegation.valid_from <= on,
-            or_(Subdelegation.valid_to.is_(None), Subdelegation.valid_to >= on),
+            s.order_id == order_id,
+            s.valid_from <= on,
+            or_(s.valid_to.is_(None), s.valid_to >= on),
         )
-        .order_by(Subdelegation.id)
+        .order_by(s.id)
     )
-    return list(session.scalars(query))
+    return [SubView(*row) for row in session.execute(query)]
 
 
 def subdelegations(session: Session, order_id: int) -> list[Subdelegation]:

@@ -174,6 +174,22 @@ def person_by_username(session: Session, username: str) -> Person | None:
     return session.scalars(select(Person).where(Person.username == username)).one_or_none()
 
 
+class Identity(NamedTuple):
+    """Who a person is, without the rest of their record: what authentication needs."""
+
+    id: int
+    username: str
+    kind: PersonKind
+
+
+def identity_by_username(session: Session, username: str) -> Identity | None:
+    """``person_by_username`` for every authenticated request: three columns, no ORM object."""
+    p = Person
+    query = select(p.id, p.username, p.kind).where(p.username == username)
+    row = session.execute(query).one_or_none()
+    return None if row is None else Identity(*row)
+
+
 def list_people(
     session: Session,
     window: Window,

@@ -19,10 +19,11 @@ from app.cases.service.recusals import barred
 from app.delegation import repository as delegation_repo
 from app.delegation.authority import resolve
 from app.delegation.claims import AuthorityClaim, MeetingRecord
+from app.delegation.entries_cache import adopted_entries
 from app.delegation.meetings import Meeting, OrganView, Votes
 from app.delegation.reasons import Reason, Refused
 from app.delegation.rules import MatterFacts
-from app.delegation.views import ActorView, CaseView, EntryView, Grant, OrderView, SubView
+from app.delegation.views import ActorView, CaseView, EntryView, Grant, OrderView
 from app.errors import Conflict, Forbidden, InvalidInput, StyrkedjaError
 from app.kit.clock import local_date, today
 from app.organisation import repository as org_repo
@@ -139,28 +140,18 @@ class Absences:
 
 
 def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
-    order = delegation_repo.in_force(session, organ_id, on)
-    if order is None:
+    """The order in force on ``on`` as the resolver sees it: the row read each time, its
+    entries from memory (``entries_cache``: an adopted order's entries never change), and what
+    does change — subdelegations, absences — read for the day."""
+    stamp = delegation_repo.in_force_stamp(session, organ_id, on)
+    if stamp is None:
         return None
-    entries = tuple(
-        EntryView(
-            e.code,
-            tuple(e.matter_types),
-            tuple(e.actions),
-            e.delegate,
-            e.amount_limit_sek,
-            e.report_to_organ,
-            e.substitute,
-            e.urgent,
-        )
-        for e in order.entries
-    )
+    order_id, version, created_at = stamp
+    entries = adopted_entries(session, order_id, created_at)
     absent = Absences(session, organ_id, on, entries)
-    passed_on = tuple(
-        SubView(sub.id, sub.entry_code, sub.delegate, sub.granted_by_person_id)
-        for sub in delegation_repo.subdelegations_on(session, order.id, on)
+    return OrderView(
+        version, entries, absent, tuple(delegation_repo.passed_on(session, order_id, on))
     )
-    return OrderView(order.version, entries, absent, passed_on)
 
 
 def _delegate_absent(
@@ -257,7 +248,7 @@ def _actor_on(session: Session, actor: ActorView, on: date) -> ActorView:
     )
 
 
-def _effective_day(event: CaseEvent) -> date:
+def _effective_day(event: case_repo.Step) -> date:
     """The day a step took effect: its meeting's or its stated decision day, else the day it
     was recorded."""
     for value in ((event.authority or {}).get("held_on"), (event.payload or {}).get("decided_on")):
