@@ -121,8 +121,21 @@ def serve(
     dispatch: Annotated[
         bool, typer.Option(help="Also send webhooks, from a thread of this process")
     ] = False,
+    worker_healthcheck_timeout: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Seconds a worker may take to answer the supervisor's health check before it "
+            "is restarted (with --workers)",
+        ),
+    ] = 30,
 ) -> None:
-    """Serve the API (interactive docs at /docs)."""
+    """Serve the API (interactive docs at /docs).
+
+    With ``--workers`` the supervisor pings each worker; the answer comes from a thread that
+    competes with up to ``STYRKEDJA_REQUEST_THREADS`` request threads for the interpreter, and
+    under full load it was seen to miss uvicorn's 5 s default, which restarted a busy worker
+    and dropped its requests. Hence a longer default."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     if dispatch and workers > 1:
@@ -154,6 +167,7 @@ def serve(
             port=port,
             workers=workers,
             access_log=access_log,
+            timeout_worker_healthcheck=worker_healthcheck_timeout,
         )
     else:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)

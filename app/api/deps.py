@@ -1,11 +1,12 @@
 """Request-scoped dependencies: the unit of work, the caller, the admin gate, the list window."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.principal import Principal
 from app.auth.service import authenticate
@@ -19,20 +20,35 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One request, one transaction: commit when the route returns, roll back when it raises.
 
     Used with ``scope="function"`` so the commit happens before the response is sent: a client
     never sees a success for a write that did not commit.
+
+    Async, because making a session does no I/O (a connection is taken at its first statement,
+    in the route's thread): only the ending runs in a worker thread, one hop where a sync
+    generator costs two (bench/transitions_http.py).
     """
     owned = getattr(request.state, "session", None)  # the idempotency middleware's
     if owned is not None:
         yield owned  # it commits or rolls back once the answer is known
         return
     session: Session = request.app.state.sessionmaker()
+    returned = False
     try:
         yield session
-        session.commit()
+        returned = True
+    finally:
+        await run_in_threadpool(_end, session, commit=returned)
+
+
+def _end(session: Session, *, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
     except BaseException:
         session.rollback()
         raise

@@ -1,8 +1,9 @@
 """Every query of matter types and delegation orders."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.delegation.models import DelegationOrder, MatterType, Subdelegation
@@ -61,19 +62,43 @@ def in_force(session: Session, organ_id: int, on: date) -> DelegationOrder | Non
     return session.scalars(query).one_or_none()
 
 
-def in_force_stamp(session: Session, organ_id: int, on: date) -> tuple[int, int, datetime] | None:
-    """The id, version and creation time of the adopted order that applied on ``on``: what an
-    authority question needs of the order row, without loading it (its entries come from
-    ``entries_cache``)."""
-    o = DelegationOrder
-    query = select(o.id, o.version, o.created_at).where(
-        o.organ_id == organ_id,
-        o.status == OrderStatus.adopted,
-        o.valid_from <= on,
-        or_(o.valid_to.is_(None), o.valid_to >= on),
+class InForce(NamedTuple):
+    """What an authority question needs of the order in force on a day: the row's id, version
+    and creation time (its entries come from ``entries_cache``), and the entries passed on
+    (KL 7:6) that day."""
+
+    id: int
+    version: int
+    created_at: datetime
+    passed_on: tuple[SubView, ...]
+
+
+def in_force_view(session: Session, organ_id: int, on: date) -> InForce | None:
+    """The adopted order that applied on ``on`` and its subdelegations of that day, in one
+    round trip (the order row, joined to each subdelegation, if any)."""
+    o, s = DelegationOrder, Subdelegation
+    passed = and_(
+        s.order_id == o.id, s.valid_from <= on, or_(s.valid_to.is_(None), s.valid_to >= on)
     )
-    row = session.execute(query).one_or_none()
-    return None if row is None else (row.id, row.version, row.created_at)
+    query = (
+        select(
+            o.id, o.version, o.created_at, s.id, s.entry_code, s.delegate, s.granted_by_person_id
+        )
+        .outerjoin(s, passed)
+        .where(
+            o.organ_id == organ_id,
+            o.status == OrderStatus.adopted,
+            o.valid_from <= on,
+            or_(o.valid_to.is_(None), o.valid_to >= on),
+        )
+        .order_by(s.id)
+    )
+    rows = session.execute(query).all()
+    if not rows:
+        return None
+    order_id, version, created_at = rows[0][:3]
+    subs = tuple(SubView(*row[3:]) for row in rows if row[3] is not None)
+    return InForce(order_id, version, created_at, subs)
 
 
 def latest_adopted(session: Session, organ_id: int) -> DelegationOrder | None:
@@ -84,22 +109,6 @@ def latest_adopted(session: Session, organ_id: int) -> DelegationOrder | None:
         .limit(1)
     )
     return session.scalars(query).one_or_none()
-
-
-def passed_on(session: Session, order_id: int, on: date) -> list[SubView]:
-    """The order's entries passed on (KL 7:6) and in force on ``on``, as the resolver sees
-    them."""
-    s = Subdelegation
-    query = (
-        select(s.id, s.entry_code, s.delegate, s.granted_by_person_id)
-        .where(
-            s.order_id == order_id,
-            s.valid_from <= on,
-            or_(s.valid_to.is_(None), s.valid_to >= on),
-        )
-        .order_by(s.id)
-    )
-    return [SubView(*row) for row in session.execute(query)]
 
 
 def subdelegations(session: Session, order_id: int) -> list[Subdelegation]:

@@ -140,18 +140,15 @@ class Absences:
 
 
 def order_view(session: Session, organ_id: int, on: date) -> OrderView | None:
-    """The order in force on ``on`` as the resolver sees it: the row read each time, its
-    entries from memory (``entries_cache``: an adopted order's entries never change), and what
-    does change — subdelegations, absences — read for the day."""
-    stamp = delegation_repo.in_force_stamp(session, organ_id, on)
-    if stamp is None:
+    """The order in force on ``on`` as the resolver sees it: the row and its subdelegations
+    read each time (one statement), its entries from memory (``entries_cache``: an adopted
+    order's entries never change), absences read only when the resolver asks."""
+    order = delegation_repo.in_force_view(session, organ_id, on)
+    if order is None:
         return None
-    order_id, version, created_at = stamp
-    entries = adopted_entries(session, order_id, created_at)
+    entries = adopted_entries(session, order.id, order.created_at)
     absent = Absences(session, organ_id, on, entries)
-    return OrderView(
-        version, entries, absent, tuple(delegation_repo.passed_on(session, order_id, on))
-    )
+    return OrderView(order.version, entries, absent, order.passed_on)
 
 
 def _delegate_absent(
