@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-## Start the service on the embedded SQLite file with the demo municipality (http://127.0.0.1:8000/docs)
+## Start the service on the embedded SQLite file with the demo municipality (http://127.0.0.1:8000/docs),
+## sending webhooks from a thread of the server
 run: $(STAMP)
-	$(BIN)/styrkedja serve --dev
+	$(BIN)/styrkedja serve --dev --dispatch
 
 ## Run the whole test suite (SQLite always; PostgreSQL too when STYRKEDJA_TEST_POSTGRES_URL is set)
 test: $(STAMP)

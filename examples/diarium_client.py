@@ -8,7 +8,7 @@
 4. waits for the signed webhooks of the registration and the triage, verifying each signature.
 
     # terminal 1: the service with a dispatcher in it, on the demo database
-    .venv/bin/styrkedja serve --dev --dispatch
+    make run     # i.e. .venv/bin/styrkedja serve --dev --dispatch
     # terminal 2: the registrar's and the head's tokens, as `serve --dev` printed them
     .venv/bin/python examples/diarium_client.py --registrar-token eyJ… --head-token eyJ…
 
