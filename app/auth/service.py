@@ -25,9 +25,12 @@ API_KEY_MARK = "stk_"
 PREFIX_LENGTH = 12
 
 
-def person_principal(session: Session, person: Person | org_repo.Identity, on: date) -> Principal:
+def person_principal(session: Session, person: Person, on: date) -> Principal:
     """A person as the engine sees them on ``on``: who they are and the roles they hold."""
-    grants = org_repo.grants_on(session, person.id, on)
+    return _principal(person, org_repo.grants_on(session, person.id, on))
+
+
+def _principal(person: Person | org_repo.Identity, grants: list[org_repo.Grant]) -> Principal:
     return Principal(
         person_id=person.id,
         username=person.username,
@@ -50,14 +53,14 @@ def authenticate(session: Session, verifier: TokenVerifier, credential: str) -> 
     if credential.startswith(API_KEY_MARK):
         return _authenticate_api_key(session, credential)
     username = verifier.username(credential)
-    person = org_repo.identity_by_username(session, username)
-    if person is None:
+    found = org_repo.signed_in(session, username, today())
+    if found is None:
         raise Unauthenticated(
             f"No person with username {username!r} is registered.",
             f"Ingen person med användarnamnet {username!r} är registrerad.",
             code="UNKNOWN_PERSON",
         )
-    return person_principal(session, person, today())
+    return _principal(*found)
 
 
 def _authenticate_api_key(session: Session, credential: str) -> Principal:

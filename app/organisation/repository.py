@@ -317,35 +317,62 @@ class Grant(NamedTuple):
     role: str
 
 
-def _grants_statement() -> CompoundSelect[Any]:
-    person_id: BindParameter[int] = bindparam("person_id")
+def _grants_statement(*, by_username: bool = False) -> CompoundSelect[Any]:
+    """Every role held on ``:on`` by the person ``:person_id``; or, ``by_username``, by the person
+    ``:username``, each row led by that person's id and kind (so a sign-in is one round trip)."""
     on: BindParameter[date] = bindparam("on")
+
+    def holder(model: type[Membership] | type[Position]) -> tuple[list[Any], Any]:
+        if not by_username:
+            return [], model.person_id == bindparam("person_id")
+        return [Person.id, Person.kind], Person.username == bindparam("username")
+
+    leading, whose = holder(Membership)
     memberships = (
         select(
+            *leading,
             literal("membership").label("kind"),
             Membership.organ_id.label("place_id"),
             Organ.code.label("place_code"),
             cast_(Membership.role, String).label("role"),
         )
         .join(Organ, Organ.id == Membership.organ_id)
-        .where(Membership.person_id == person_id, active_on(Membership, on))
+        .where(whose, active_on(Membership, on))
     )
+    leading, whose = holder(Position)
     positions = (
-        select(literal("position"), Position.unit_id, Unit.code, cast_(Position.role, String))
+        select(
+            *leading, literal("position"), Position.unit_id, Unit.code, cast_(Position.role, String)
+        )
         .join(Unit, Unit.id == Position.unit_id)
-        .where(Position.person_id == person_id, active_on(Position, on))
+        .where(whose, active_on(Position, on))
     )
+    if by_username:
+        memberships = memberships.join(Person, Person.id == Membership.person_id)
+        positions = positions.join(Person, Person.id == Position.person_id)
     return union_all(memberships, positions)
 
 
 _GRANTS = _grants_statement()
+_GRANTS_BY_USERNAME = _grants_statement(by_username=True)
 
 
 def grants_on(session: Session, person_id: int, on: date) -> list[Grant]:
     """Every role a person holds on ``on``, in one round trip and without building ORM objects or
-    a new statement: this runs on every authenticated request."""
+    a new statement."""
     rows = session.execute(_GRANTS, {"person_id": person_id, "on": on})
     return [Grant(*row) for row in rows]
+
+
+def signed_in(session: Session, username: str, on: date) -> tuple[Identity, list[Grant]] | None:
+    """Who ``username`` is and every role they hold on ``on``: what every authenticated request
+    asks, in one round trip for anyone holding a role (and a second for whoever holds none)."""
+    rows = session.execute(_GRANTS_BY_USERNAME, {"username": username, "on": on}).all()
+    if rows:
+        person_id, kind = rows[0][:2]
+        return Identity(person_id, username, kind), [Grant(*row[2:]) for row in rows]
+    identity = identity_by_username(session, username)
+    return None if identity is None else (identity, [])
 
 
 def absent_on(session: Session, person_ids: Sequence[int], on: date) -> set[int]:
