@@ -1,16 +1,17 @@
 """Every query of references, import jobs and their rows."""
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Table, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.cases.models import Case
+from app.cases.models import Case, CaseEvent, DiarySeries
 from app.cases.repository import CASE_LOADS
 from app.integrations.inbound.models import ExternalReference, ImportJob, ImportRow
+from app.integrations.webhooks.models import OutboxMessage
 from app.kit.clock import utcnow
 
 # References
@@ -123,6 +124,48 @@ def attach(session: Session, reference: ExternalReference, case_id: int) -> None
         .execution_options(synchronize_session=False)
     )
     reference.case_id = case_id
+
+
+# A run of new cases, written together (``service.batch``): ids taken first, then one
+# executemany of Core rows a table.
+
+REFERENCES = cast(Table, ExternalReference.__table__)
+CASES = cast(Table, Case.__table__)
+EVENTS = cast(Table, CaseEvent.__table__)
+OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def next_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table``, ascending: from its sequence on PostgreSQL;
+    on SQLite the ones it would give (its single writer makes them safe to take, and a row that
+    took one meanwhile makes the insert fail, not a duplicate)."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+        )
+        return sorted(session.scalars(query, {"table": table.name, "count": count}))
+    last = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(last + 1, last + count + 1))
+
+
+def take_numbers(session: Session, organ_id: int, year: int, count: int) -> int:
+    """Take ``count`` consecutive numbers of the organ's series for the year at once; the last
+    of them. The series row stays locked until the transaction ends, as
+    ``app.cases.repository.next_in_series`` leaves it."""
+    row = {"organ_id": organ_id, "year": year, "last_seq": count}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(DiarySeries).values(row)
+    query = upsert.on_conflict_do_update(
+        index_elements=[DiarySeries.organ_id, DiarySeries.year],
+        set_={"last_seq": DiarySeries.last_seq + count},
+    ).returning(DiarySeries.last_seq)
+    return int(session.execute(query).scalar_one())
+
+
+def insert_all(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert the rows (each with the same keys) by one executemany."""
+    if rows:
+        session.execute(insert(table), list(rows))
 
 
 # Import jobs

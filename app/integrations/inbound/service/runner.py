@@ -28,6 +28,7 @@ from app.integrations.inbound import repository as repo
 from app.integrations.inbound.models import ImportJob
 from app.integrations.inbound.permissions import require_importer
 from app.integrations.inbound.schemas import ImportedRow
+from app.integrations.inbound.service import batch as batch_path
 from app.integrations.inbound.service import jobs
 from app.integrations.inbound.service.upsert import Known, upsert
 from app.integrations.inbound.vocabulary import ImportFormat, Outcome
@@ -98,15 +99,69 @@ def _run_batch(
     system: str | None,
     batch: list[parsing.RawRow],
 ) -> ImportJob:
+    """The batch's rows in order: new cases gathered into runs written together
+    (``batch.write``), every other row upserted on its own when its turn comes, after the run
+    before it is written, so that diary numbers follow the rows as they would one by one."""
     lookups = Lookups(session)
     known = _read_ahead(session, batch, system)
-    results = [_row(session, principal, import_id, system, raw, lookups, known) for raw in batch]
+    results: list[dict[str, Any]] = []
+    run: list[batch_path.Fresh] = []
+    seen: set[tuple[str, str]] = set()  # references the batch has come to the database with
+    for raw in batch:
+        result, data, row_system = _read(raw, import_id, system)
+        results.append(result)
+        if data is None or row_system is None:
+            continue
+        key = (row_system, data.external_id)
+        fresh = None
+        if key not in known.references and key not in seen:
+            try:
+                fresh = batch_path.prepare(principal, row_system, data, result, lookups)
+            except StyrkedjaError as exc:
+                result |= _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
+                continue
+        seen.add(key)
+        if fresh is not None:
+            run.append(fresh)
+            continue
+        _write_run(session, principal, run, lookups, known)
+        run = []
+        result |= _upserted(session, principal, row_system, data, import_id, lookups, known)
+    _write_run(session, principal, run, lookups, known)
     repo.add_rows(session, results)
     repo.count_job(session, import_id, Counter(r["outcome"] for r in results), len(results))
     job = repo.job(session, import_id)
     assert job is not None
     session.refresh(job)
     return job
+
+
+def _write_run(
+    session: Session,
+    principal: Principal,
+    run: list[batch_path.Fresh],
+    lookups: Lookups,
+    known: Known,
+) -> None:
+    """Write the run together; if the database refuses any of it, row by row."""
+    if not run:
+        return
+    try:
+        with session.begin_nested():
+            batch_path.write(session, principal, run)
+        return
+    except DBAPIError:
+        log.info("a run of %d rows is done row by row", len(run), exc_info=True)
+    for fresh in run:
+        fresh.result |= _upserted(
+            session,
+            principal,
+            fresh.system,
+            fresh.data,
+            fresh.result["import_id"],
+            lookups,
+            known,
+        )
 
 
 def _read_ahead(session: Session, batch: list[parsing.RawRow], system: str | None) -> Known:
@@ -124,16 +179,11 @@ def _read_ahead(session: Session, batch: list[parsing.RawRow], system: str | Non
     return Known(references, repo.cases_locked(session, case_ids))
 
 
-def _row(
-    session: Session,
-    principal: Principal,
-    import_id: int,
-    default_system: str | None,
-    raw: parsing.RawRow,
-    lookups: Lookups,
-    known: Known,
-) -> dict[str, Any]:
-    """One row's upsert in a savepoint of its own, and its result as an ``import_rows`` row."""
+def _read(
+    raw: parsing.RawRow, import_id: int, default_system: str | None
+) -> tuple[dict[str, Any], ImportedRow | None, str | None]:
+    """The row's result so far, and the row and its system when it can be upserted (an error
+    result otherwise)."""
     result: dict[str, Any] = {
         "import_id": import_id,
         "row": raw.number,
@@ -147,20 +197,35 @@ def _row(
         "errors": None,
     }
     if raw.problem is not None:
-        return result | _error(raw.problem.code, raw.problem.message_en, raw.problem.message_sv)
+        result |= _error(raw.problem.code, raw.problem.message_en, raw.problem.message_sv)
+        return result, None, None
     fields = raw.fields or {}
     result |= _reference_of(fields, default_system)
     try:
         data = ImportedRow.model_validate(fields)
     except ValidationError as exc:
-        return result | _invalid(exc)
+        return result | _invalid(exc), None, None
     system = data.system or default_system
     if system is None:
-        return result | _error(
+        result |= _error(
             "SYSTEM_REQUIRED",
             "The row names no system, and the import gives none (?system=…).",
             "Raden anger inget system, och importen anger inget (?system=…).",
         )
+        return result, None, None
+    return result, data, system
+
+
+def _upserted(
+    session: Session,
+    principal: Principal,
+    system: str,
+    data: ImportedRow,
+    import_id: int,
+    lookups: Lookups,
+    known: Known,
+) -> dict[str, Any]:
+    """One row's upsert in a savepoint of its own: what its result becomes."""
     try:
         with session.begin_nested():
             done = upsert(
@@ -174,16 +239,16 @@ def _row(
                 known=known,
             )
     except StyrkedjaError as exc:
-        return result | _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
+        return _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
             raise
-        return result | _error(
+        return _error(
             "EXTERNAL_REFERENCE_BUSY",
             "Another transaction held the case or its reference; send the row again.",
             "En annan transaktion höll ärendet eller dess referens; skicka raden igen.",
         )
-    return result | {"outcome": done.outcome.value, "case_id": done.case.id}
+    return {"outcome": done.outcome.value, "case_id": done.case.id}
 
 
 def _reference_of(fields: dict[str, Any], default_system: str | None) -> dict[str, Any]:
