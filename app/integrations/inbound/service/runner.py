@@ -1,12 +1,14 @@
 """Running an import: read rows from a stream, upsert each (``upsert.upsert``, as a PUT would)
-in a savepoint of its own, and commit a batch at a time, with the batch's row results and the
-job's counts, so that another connection sees the progress and a stop loses at most the batch
-under way. Like the CLI and workers, it owns its transactions (``session_scope``): an import
-outlives any one of them.
+in a savepoint of its own — new cases a run of rows at a time (``batch``) — and commit a batch
+at a time, with the batch's row results and the job's counts, so that another connection sees
+the progress and a stop loses at most the batch under way. Like the CLI and workers, it owns
+its transactions (``session_scope``): an import outlives any one of them.
 
-A row that fails — unreadable, invalid, refused by a rule of the case — rolls back only its
-savepoint and is recorded with its code and message; the rows around it go on. Re-running the
-same file finds every reference known and every case as the file says: all ``unchanged``.
+A row that fails — unreadable, invalid, refused by a rule of the case or by the database — rolls
+back only its savepoint and is recorded with its code and message; the rows around it go on (a
+run the database refuses is done again row by row, so that only the failing row fails).
+Re-running the same file finds every reference known and every case as the file says: all
+``unchanged``.
 """
 
 import logging
@@ -16,7 +18,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.principal import Principal
@@ -241,13 +243,19 @@ def _upserted(
     except StyrkedjaError as exc:
         return _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
     except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
-            raise
-        return _error(
-            "EXTERNAL_REFERENCE_BUSY",
-            "Another transaction held the case or its reference; send the row again.",
-            "En annan transaktion höll ärendet eller dess referens; skicka raden igen.",
-        )
+        if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return _error(
+                "EXTERNAL_REFERENCE_BUSY",
+                "Another transaction held the case or its reference; send the row again.",
+                "En annan transaktion höll ärendet eller dess referens; skicka raden igen.",
+            )
+        if isinstance(exc, DataError | IntegrityError):
+            return _error(
+                "ROW_NOT_STORABLE",
+                "The database refused the row's values (a text with a NUL character, say).",
+                "Databasen vägrade radens värden (en text med ett NUL-tecken, till exempel).",
+            )
+        raise
     return {"outcome": done.outcome.value, "case_id": done.case.id}
 
 
