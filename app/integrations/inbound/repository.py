@@ -5,9 +5,8 @@ from typing import Any, cast
 
 import psycopg
 from psycopg.types.json import Json
-from sqlalchemy import JSON, String, Table, any_, bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -31,22 +30,35 @@ def reference(session: Session, system: str, external_id: str) -> ExternalRefere
 def references_among(
     session: Session, keys: Collection[tuple[str, str]]
 ) -> dict[tuple[str, str], ExternalReference]:
-    """The references of ``keys`` (system, external id) that exist: one query per system, on
-    PostgreSQL with the ids as one array (``= ANY``) rather than a list of parameters."""
+    """The references of ``keys`` (system, external id) that exist: one query per system. On
+    PostgreSQL each id is looked up in the unique index (``LATERAL … LIMIT 1``): a plain
+    ``= ANY`` or ``IN`` on a table that grew since it was last analysed (an import's own
+    references) is planned as a scan of all the system's references, a batch at a time."""
     ids_by_system: dict[str, list[str]] = {}
     for system, external_id in keys:
         ids_by_system.setdefault(system, []).append(external_id)
     postgres = session.get_bind().dialect.name == "postgresql"
     found: dict[tuple[str, str], ExternalReference] = {}
     for system, external_ids in ids_by_system.items():
-        among = (
-            ExternalReference.external_id == any_(bindparam("ids", external_ids, ARRAY(String)))
+        query = (
+            select(ExternalReference).from_statement(
+                _EACH_REFERENCE.bindparams(system=system, ids=external_ids)
+            )
             if postgres
-            else ExternalReference.external_id.in_(external_ids)
+            else select(ExternalReference).where(
+                ExternalReference.system == system, ExternalReference.external_id.in_(external_ids)
+            )
         )
-        query = select(ExternalReference).where(ExternalReference.system == system, among)
-        found |= {(r.system, r.external_id): r for r in session.scalars(query)}
+        rows = session.scalars(query)
+        found |= {(r.system, r.external_id): r for r in rows}
     return found
+
+
+_EACH_REFERENCE = text(
+    "SELECT r.* FROM unnest(CAST(:ids AS varchar[])) AS k (external_id) CROSS JOIN LATERAL "
+    "(SELECT * FROM external_references WHERE system = :system "
+    "AND external_id = k.external_id LIMIT 1) AS r"
+)
 
 
 def cases_locked(session: Session, case_ids: Collection[int]) -> dict[int, Case]:
