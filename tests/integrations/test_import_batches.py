@@ -15,7 +15,7 @@ from app.integrations.webhooks.models import OutboxMessage
 from app.kit.clock import today
 from app.organisation.models import Organ
 from tests.builders import make_organ
-from tests.integrations.conftest import CASE, put
+from tests.integrations.conftest import CASE, SECRET, put
 from tests.integrations.imports import all_rows, good, post
 
 # What differs between two registrations of one body: the row's identity, number and time, the
@@ -40,12 +40,17 @@ def diary_numbers(session, rows: list[dict[str, Any]]) -> list[str | None]:
             for row in rows]  # fmt: skip
 
 
-def test_a_run_writes_the_rows_a_registration_writes(client, world, p360, session):
-    body = CASE | {
-        "description": "Fler elever",
-        "flags": ["procurement", "of_principle"],
-        "matter_type": "lokal",
-    }
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"description": "Fler elever", "flags": ["procurement", "of_principle"],
+         "matter_type": "lokal", "origin": "citizen_proposal"},
+        SECRET | {"appeal_route": "administrative_appeal", "estimated_cost_sek": None},
+    ],
+    ids=["open", "confidential"],
+)  # fmt: skip
+def test_a_run_writes_the_rows_a_registration_writes(client, world, p360, session, fields):
+    body = CASE | fields
     by_put = put(client, p360, "P-1", **body).json()["case"]["id"]
     job = post(client, p360, json.dumps(body | {"external_id": "P-2"}).encode(), system="p360")
     [row] = all_rows(client, p360, job.json()["id"])

@@ -28,9 +28,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.audit.chain import GENESIS, json_copy, seal
+from app.audit.chain import GENESIS, seal
 from app.auth.principal import Principal
 from app.cases.permissions import require_write
+from app.cases.schemas import CaseCreate
 from app.cases.search import sort_key
 from app.cases.service import registry
 from app.cases.service.deadlines import due_at
@@ -42,7 +43,7 @@ from app.integrations.inbound import errors
 from app.integrations.inbound import repository as repo
 from app.integrations.inbound.permissions import require_confidential_sight
 from app.integrations.inbound.schemas import ImportedRow
-from app.integrations.inbound.service.upsert import PLACEMENT, registration_of
+from app.integrations.inbound.service.upsert import PLACEMENT
 from app.integrations.inbound.vocabulary import Outcome
 from app.integrations.webhooks.vocabulary import KIND_TYPES
 from app.kit.clock import today, utcnow
@@ -51,6 +52,10 @@ from app.organisation.models import Organ
 from app.workflows.definition import Definition
 
 REGISTERED = EventKind.registered.value
+REGISTERED_FIELDS = set(CaseCreate.model_fields)
+"""What a ``registered`` event records of the row: the registration's fields, dumped as
+``records.new_case`` dumps them (``upsert.registration_of``; the row's model has the same
+fields, and a dump of them is already plain JSON, so it is not copied again)."""
 ANNOUNCED = KIND_TYPES[REGISTERED].value
 
 
@@ -119,7 +124,7 @@ def prepare(
         "registered_by_api_key_id": principal.api_key_id,
     }
     source = {"system": system, "external_id": data.external_id, "import_id": result["import_id"]}
-    payload = registration_of(data).model_dump(mode="json") | {
+    payload = data.model_dump(mode="json", include=REGISTERED_FIELDS) | {
         "origin_case_id": None,
         "diary_number": None,  # the run's
         "diary_number_imported": False,
@@ -146,7 +151,7 @@ def write(session: Session, principal: Principal, run: list[Fresh]) -> None:
             "trigger": None,
             "from_state": None,
             "to_state": case["state"],
-            "payload": json_copy(fresh.payload | {"diary_number": number}),
+            "payload": fresh.payload | {"diary_number": number},
             "authority": {},
             "actor_person_id": principal.person_id,
             "actor_api_key_id": principal.api_key_id,
