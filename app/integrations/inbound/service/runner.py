@@ -152,8 +152,8 @@ def _write_run(
         with session.begin_nested():
             batch_path.write(session, principal, run)
         return
-    except DBAPIError:
-        log.info("a run of %d rows is done row by row", len(run), exc_info=True)
+    except DBAPIError as exc:
+        log.info("a run of %d rows is done row by row: %s", len(run), exc.orig)
     for fresh in run:
         fresh.result |= _upserted(
             session,
