@@ -3,18 +3,21 @@
 What: a file of 100,000 new cases for the demo's BUN (each row a diarium's reference, a title,
 a problem, the organ and a unit), imported (1) by the service in this process, as
 ``styrkedja import`` does: ``app.integrations.inbound.service.runner.run_import`` as the demo's
-registrar, each row an upsert in a savepoint of its own (a claimed reference, a diary number
-from the organ's series, the case, its ``registered`` event sealed into its hash chain), 500
-rows committed together with their per-row results; then (2) the same file again, every row
-found and ``unchanged``; and (3) raw: the same file read and parsed, and for every row the same
-three rows the import writes for it (the case, its registered event with the same seal, the
-reference) inserted with psycopg's ``executemany`` a thousand rows at a time, each thousand one
-transaction — no savepoints, no per-row checks, no per-row results. Each on a fresh database
-with the demo loaded. Skipped with a message when PostgreSQL cannot be reached.
+registrar, each row checked as a registration checks it, and the new cases written a run at a
+time in a savepoint (``service.batch``: the diary numbers from the organ's series, the cases,
+their ``registered`` events sealed into their hash chains, the outbox rows, the references; a
+run the database refuses is done again row by row), 500 rows committed together with their
+per-row results; then (2) the same file again, every row found and ``unchanged``, each an
+upsert in a savepoint of its own; and (3) raw: the same file read and parsed, and for every
+row the same three rows the import writes for it (the case, its registered event with the same
+seal, the reference) inserted with psycopg's ``executemany`` a thousand rows at a time, each
+thousand one transaction — no savepoints, no per-row checks, no per-row results. Each on a
+fresh database with the demo loaded. Skipped with a message when PostgreSQL cannot be reached.
 
 Why: the issue asks for at least half the raw rate. The gap is the price of what an import
-promises per row: its own savepoint (a failing row spoils nothing), a gapless diary number
-taken under the series' row lock, the event chained to its case, and a result per row.
+promises per row: checks as a registration's, a fallback that keeps a failing row from spoiling
+the others, gapless diary numbers taken under the series' row lock, the event chained to its
+case, and what raw leaves out: the webhook outbox row and a result per row.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ class ExternalReference(Base):
 
     The row is inserted first, as the claim on the reference, before the case exists and before
     a diary number is taken (``app.integrations.inbound.service.upsert``): ``case_id`` is null
-    only inside the transaction that claims it, which sets it before it commits."""
+    only inside the transaction that claims it, which sets it before it commits. A run of an
+    import's new cases (``service.batch``) writes its references last, with their cases, in
+    one savepoint: a reference taken meanwhile sends the run back to the row path."""
 
     __tablename__ = "external_references"
     __table_args__ = (UniqueConstraint("system", "external_id"),)

@@ -1,16 +1,20 @@
 """Every query of references, import jobs and their rows."""
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, tuple_, update
+import psycopg
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Table, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.cases.models import Case
+from app.cases.models import Case, CaseEvent, DiarySeries
 from app.cases.repository import CASE_LOADS
 from app.integrations.inbound.models import ExternalReference, ImportJob, ImportRow
+from app.integrations.webhooks.models import OutboxMessage
 from app.kit.clock import utcnow
 
 # References
@@ -26,13 +30,35 @@ def reference(session: Session, system: str, external_id: str) -> ExternalRefere
 def references_among(
     session: Session, keys: Collection[tuple[str, str]]
 ) -> dict[tuple[str, str], ExternalReference]:
-    """The references of ``keys`` (system, external id) that exist, in one query."""
-    if not keys:
-        return {}
-    query = select(ExternalReference).where(
-        tuple_(ExternalReference.system, ExternalReference.external_id).in_(list(keys))
-    )
-    return {(r.system, r.external_id): r for r in session.scalars(query)}
+    """The references of ``keys`` (system, external id) that exist: one query per system. On
+    PostgreSQL each id is looked up in the unique index (``LATERAL … LIMIT 1``): a plain
+    ``= ANY`` or ``IN`` on a table that grew since it was last analysed (an import's own
+    references) is planned as a scan of all the system's references, a batch at a time."""
+    ids_by_system: dict[str, list[str]] = {}
+    for system, external_id in keys:
+        ids_by_system.setdefault(system, []).append(external_id)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    found: dict[tuple[str, str], ExternalReference] = {}
+    for system, external_ids in ids_by_system.items():
+        query = (
+            select(ExternalReference).from_statement(
+                _EACH_REFERENCE.bindparams(system=system, ids=external_ids)
+            )
+            if postgres
+            else select(ExternalReference).where(
+                ExternalReference.system == system, ExternalReference.external_id.in_(external_ids)
+            )
+        )
+        rows = session.scalars(query)
+        found |= {(r.system, r.external_id): r for r in rows}
+    return found
+
+
+_EACH_REFERENCE = text(
+    "SELECT r.* FROM unnest(CAST(:ids AS varchar[])) AS k (external_id) CROSS JOIN LATERAL "
+    "(SELECT * FROM external_references WHERE system = :system "
+    "AND external_id = k.external_id LIMIT 1) AS r"
+)
 
 
 def cases_locked(session: Session, case_ids: Collection[int]) -> dict[int, Case]:
@@ -125,6 +151,66 @@ def attach(session: Session, reference: ExternalReference, case_id: int) -> None
     reference.case_id = case_id
 
 
+# A run of new cases, written together (``service.batch``): ids taken first, then one
+# executemany of Core rows a table.
+
+REFERENCES = cast(Table, ExternalReference.__table__)
+CASES = cast(Table, Case.__table__)
+EVENTS = cast(Table, CaseEvent.__table__)
+OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def next_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table``, ascending: from its sequence on PostgreSQL;
+    on SQLite the ones it would give (its single writer makes them safe to take, and a row that
+    took one meanwhile makes the insert fail, not a duplicate)."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+        )
+        return sorted(session.scalars(query, {"table": table.name, "count": count}))
+    last = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(last + 1, last + count + 1))
+
+
+def take_numbers(session: Session, organ_id: int, year: int, count: int) -> int:
+    """Take ``count`` consecutive numbers of the organ's series for the year at once; the last
+    of them. The series row stays locked until the transaction ends, as
+    ``app.cases.repository.next_in_series`` leaves it."""
+    row = {"organ_id": organ_id, "year": year, "last_seq": count}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(DiarySeries).values(row)
+    query = upsert.on_conflict_do_update(
+        index_elements=[DiarySeries.organ_id, DiarySeries.year],
+        set_={"last_seq": DiarySeries.last_seq + count},
+    ).returning(DiarySeries.last_seq)
+    return int(session.execute(query).scalar_one())
+
+
+def insert_all(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert the rows (each with the same keys, values as the columns' Python types): on
+    PostgreSQL by ``COPY``, elsewhere by one executemany. (psycopg's executemany is a statement
+    a row; SQLAlchemy's multi-row ``INSERT`` costs more to render and parse than to run.)"""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    copy = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor, cursor.copy(copy) as out:
+            for row in rows:
+                out.write_row(
+                    [Json(row[name]) if name in json and row[name] is not None else row[name]
+                     for name in names]
+                )  # fmt: skip
+    except psycopg.Error as exc:  # as SQLAlchemy raises what the driver raises in its execute
+        raise DBAPIError.instance(copy, None, exc, psycopg.Error) from exc
+
+
 # Import jobs
 
 
@@ -143,9 +229,8 @@ def job_by_key(session: Session, caller: str, key: str) -> ImportJob | None:
 
 
 def add_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert a batch's row results in one statement (executemany)."""
-    if rows:
-        session.execute(insert(ImportRow), list(rows))
+    """Insert a batch's row results in one executemany."""
+    insert_all(session, cast(Table, ImportRow.__table__), rows)
 
 
 def count_job(session: Session, import_id: int, counts: dict[str, int], rows: int) -> None:

@@ -1,12 +1,14 @@
 """Running an import: read rows from a stream, upsert each (``upsert.upsert``, as a PUT would)
-in a savepoint of its own, and commit a batch at a time, with the batch's row results and the
-job's counts, so that another connection sees the progress and a stop loses at most the batch
-under way. Like the CLI and workers, it owns its transactions (``session_scope``): an import
-outlives any one of them.
+in a savepoint of its own — new cases a run of rows at a time (``batch``) — and commit a batch
+at a time, with the batch's row results and the job's counts, so that another connection sees
+the progress and a stop loses at most the batch under way. Like the CLI and workers, it owns
+its transactions (``session_scope``): an import outlives any one of them.
 
-A row that fails — unreadable, invalid, refused by a rule of the case — rolls back only its
-savepoint and is recorded with its code and message; the rows around it go on. Re-running the
-same file finds every reference known and every case as the file says: all ``unchanged``.
+A row that fails — unreadable, invalid, refused by a rule of the case or by the database — rolls
+back only its savepoint and is recorded with its code and message; the rows around it go on (a
+run the database refuses is done again row by row, so that only the failing row fails).
+Re-running the same file finds every reference known and every case as the file says: all
+``unchanged``.
 """
 
 import logging
@@ -16,7 +18,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.principal import Principal
@@ -28,6 +30,7 @@ from app.integrations.inbound import repository as repo
 from app.integrations.inbound.models import ImportJob
 from app.integrations.inbound.permissions import require_importer
 from app.integrations.inbound.schemas import ImportedRow
+from app.integrations.inbound.service import batch as batch_path
 from app.integrations.inbound.service import jobs
 from app.integrations.inbound.service.upsert import Known, upsert
 from app.integrations.inbound.vocabulary import ImportFormat, Outcome
@@ -98,15 +101,69 @@ def _run_batch(
     system: str | None,
     batch: list[parsing.RawRow],
 ) -> ImportJob:
+    """The batch's rows in order: new cases gathered into runs written together
+    (``batch.write``), every other row upserted on its own when its turn comes, after the run
+    before it is written, so that diary numbers follow the rows as they would one by one."""
     lookups = Lookups(session)
     known = _read_ahead(session, batch, system)
-    results = [_row(session, principal, import_id, system, raw, lookups, known) for raw in batch]
+    results: list[dict[str, Any]] = []
+    run: list[batch_path.Fresh] = []
+    seen: set[tuple[str, str]] = set()  # references the batch has come to the database with
+    for raw in batch:
+        result, data, row_system = _read(raw, import_id, system)
+        results.append(result)
+        if data is None or row_system is None:
+            continue
+        key = (row_system, data.external_id)
+        fresh = None
+        if key not in known.references and key not in seen:
+            try:
+                fresh = batch_path.prepare(principal, row_system, data, result, lookups)
+            except StyrkedjaError as exc:
+                result |= _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
+                continue
+        seen.add(key)
+        if fresh is not None:
+            run.append(fresh)
+            continue
+        _write_run(session, principal, run, lookups, known)
+        run = []
+        result |= _upserted(session, principal, row_system, data, import_id, lookups, known)
+    _write_run(session, principal, run, lookups, known)
     repo.add_rows(session, results)
     repo.count_job(session, import_id, Counter(r["outcome"] for r in results), len(results))
     job = repo.job(session, import_id)
     assert job is not None
     session.refresh(job)
     return job
+
+
+def _write_run(
+    session: Session,
+    principal: Principal,
+    run: list[batch_path.Fresh],
+    lookups: Lookups,
+    known: Known,
+) -> None:
+    """Write the run together; if the database refuses any of it, row by row."""
+    if not run:
+        return
+    try:
+        with session.begin_nested():
+            batch_path.write(session, principal, run)
+        return
+    except DBAPIError as exc:
+        log.info("a run of %d rows is done row by row: %s", len(run), exc.orig)
+    for fresh in run:
+        fresh.result |= _upserted(
+            session,
+            principal,
+            fresh.system,
+            fresh.data,
+            fresh.result["import_id"],
+            lookups,
+            known,
+        )
 
 
 def _read_ahead(session: Session, batch: list[parsing.RawRow], system: str | None) -> Known:
@@ -124,16 +181,11 @@ def _read_ahead(session: Session, batch: list[parsing.RawRow], system: str | Non
     return Known(references, repo.cases_locked(session, case_ids))
 
 
-def _row(
-    session: Session,
-    principal: Principal,
-    import_id: int,
-    default_system: str | None,
-    raw: parsing.RawRow,
-    lookups: Lookups,
-    known: Known,
-) -> dict[str, Any]:
-    """One row's upsert in a savepoint of its own, and its result as an ``import_rows`` row."""
+def _read(
+    raw: parsing.RawRow, import_id: int, default_system: str | None
+) -> tuple[dict[str, Any], ImportedRow | None, str | None]:
+    """The row's result so far, and the row and its system when it can be upserted (an error
+    result otherwise)."""
     result: dict[str, Any] = {
         "import_id": import_id,
         "row": raw.number,
@@ -147,20 +199,35 @@ def _row(
         "errors": None,
     }
     if raw.problem is not None:
-        return result | _error(raw.problem.code, raw.problem.message_en, raw.problem.message_sv)
+        result |= _error(raw.problem.code, raw.problem.message_en, raw.problem.message_sv)
+        return result, None, None
     fields = raw.fields or {}
     result |= _reference_of(fields, default_system)
     try:
         data = ImportedRow.model_validate(fields)
     except ValidationError as exc:
-        return result | _invalid(exc)
+        return result | _invalid(exc), None, None
     system = data.system or default_system
     if system is None:
-        return result | _error(
+        result |= _error(
             "SYSTEM_REQUIRED",
             "The row names no system, and the import gives none (?system=…).",
             "Raden anger inget system, och importen anger inget (?system=…).",
         )
+        return result, None, None
+    return result, data, system
+
+
+def _upserted(
+    session: Session,
+    principal: Principal,
+    system: str,
+    data: ImportedRow,
+    import_id: int,
+    lookups: Lookups,
+    known: Known,
+) -> dict[str, Any]:
+    """One row's upsert in a savepoint of its own: what its result becomes."""
     try:
         with session.begin_nested():
             done = upsert(
@@ -174,16 +241,22 @@ def _row(
                 known=known,
             )
     except StyrkedjaError as exc:
-        return result | _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
+        return _error(exc.code, exc.message_en, exc.message_sv, _field_errors(exc))
     except DBAPIError as exc:
-        if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
-            raise
-        return result | _error(
-            "EXTERNAL_REFERENCE_BUSY",
-            "Another transaction held the case or its reference; send the row again.",
-            "En annan transaktion höll ärendet eller dess referens; skicka raden igen.",
-        )
-    return result | {"outcome": done.outcome.value, "case_id": done.case.id}
+        if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return _error(
+                "EXTERNAL_REFERENCE_BUSY",
+                "Another transaction held the case or its reference; send the row again.",
+                "En annan transaktion höll ärendet eller dess referens; skicka raden igen.",
+            )
+        if isinstance(exc, DataError | IntegrityError):
+            return _error(
+                "ROW_NOT_STORABLE",
+                "The database refused the row's values (a text with a NUL character, say).",
+                "Databasen vägrade radens värden (en text med ett NUL-tecken, till exempel).",
+            )
+        raise
+    return {"outcome": done.outcome.value, "case_id": done.case.id}
 
 
 def _reference_of(fields: dict[str, Any], default_system: str | None) -> dict[str, Any]:

@@ -129,13 +129,18 @@ def _create(
 ) -> Case:
     if data.confidential:
         require_confidential_sight(principal)
-    registration = CaseCreate.model_construct(
-        _fields_set=data.model_fields_set & set(CaseCreate.model_fields),
-        **{name: getattr(data, name) for name in CaseCreate.model_fields},
-    )
+    registration = registration_of(data)
     case = records.register(session, principal, registration, source=source, lookups=lookups)
     _place(session, principal, case, engine_of(case.workflow).definition, data, source)
     return case
+
+
+def registration_of(data: CaseUpsert) -> CaseCreate:
+    """The registration a new case's upsert makes: the body's ``CaseCreate`` fields, as given."""
+    return CaseCreate.model_construct(
+        _fields_set=data.model_fields_set & set(CaseCreate.model_fields),
+        **{name: getattr(data, name) for name in CaseCreate.model_fields},
+    )
 
 
 def _place(
