@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from app.cases.models import (
     AssessmentRevision,
@@ -22,13 +22,19 @@ from app.organisation.repository import organs_served_by, units_within
 # Definitions
 
 
-def latest_definition(session: Session, key: str) -> WorkflowDefinition | None:
+def latest_definition(
+    session: Session, key: str, *, document: bool = True
+) -> WorkflowDefinition | None:
+    """The newest version of ``key``; without ``document``, its body is loaded only if asked for
+    (``definitions.engine_of`` asks once per process and version)."""
     query = (
         select(WorkflowDefinition)
         .where(WorkflowDefinition.key == key)
         .order_by(WorkflowDefinition.version.desc())
         .limit(1)
     )
+    if not document:
+        query = query.options(defer(WorkflowDefinition.body))
     return session.scalars(query).one_or_none()
 
 
