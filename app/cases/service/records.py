@@ -69,10 +69,15 @@ def append_event(
     )
     event.hash = seal(prev_hash, content_of(event))
     if event.seq == 1:
+        # updated_at as written by the insert, not touched: no indexed column changes, so
+        # PostgreSQL updates the row in place (HOT) instead of adding to each of its indexes,
+        # the full-text one among them.
         session.execute(
             update(Case)
             .where(Case.id == case.id)
-            .values(last_event_seq=event.seq, last_event_hash=event.hash)
+            .values(
+                last_event_seq=event.seq, last_event_hash=event.hash, updated_at=case.updated_at
+            )
         )
     else:
         case.last_event_seq, case.last_event_hash = event.seq, event.hash
