@@ -4,6 +4,7 @@ and never a confidential case to a subscription without the permission."""
 
 from datetime import timedelta
 
+import pytest
 from standardwebhooks import Webhook
 
 from app.db import session_scope
@@ -171,3 +172,43 @@ def test_subscriptions_get_their_types_and_organs_and_nothing_while_paused(town)
         until_idle(dispatcher)
         assert seqs_by_case(updates_only.delivered()) == {bun: [2]}
         assert seqs_by_case(ks_only.delivered()) == {ks: [1, 2]}
+
+
+def test_a_change_committed_while_a_round_sends_is_fanned_out_beside_the_sends(town, receiver):
+    subscription_id, _ = town.subscribe(receiver.url)
+    first = town.register()
+    dispatcher = town.dispatcher()
+    start = utcnow()
+    receiver.status = 500
+    dispatcher.run_once(start)  # nothing due yet: fans out first, then sends (and fails)
+    second = town.register()
+    receiver.status = 200
+    retry = dispatcher.run_once(start + timedelta(seconds=1))  # sends the first, fans out
+    after = dispatcher.run_once(start + timedelta(seconds=1))
+    assert (retry.fanned_out, retry.tally.delivered) == (1, 1)
+    assert (after.fanned_out, after.tally.delivered) == (0, 1)
+    assert [r.json["data"]["case"]["id"] for r in receiver.delivered()] == [first, second]
+    assert town.statuses(subscription_id) == ["delivered", "delivered"]
+
+
+class FanOutFails(RuntimeError):
+    pass
+
+
+def test_what_a_round_sent_is_recorded_though_its_fan_out_failed(town, receiver, monkeypatch):
+    subscription_id, _ = town.subscribe(receiver.url)
+    town.register()
+    dispatcher = town.dispatcher()
+    start = utcnow()
+    receiver.status = 500
+    dispatcher.run_once(start)
+    receiver.status = 200
+
+    def failing(now=None):
+        raise FanOutFails
+
+    monkeypatch.setattr(dispatcher, "fan_out", failing)
+    with pytest.raises(FanOutFails):
+        dispatcher.run_once(start + timedelta(seconds=1))
+    assert town.statuses(subscription_id) == ["delivered"]
+    assert len(receiver.delivered()) == 1
