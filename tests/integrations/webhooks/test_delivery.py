@@ -212,3 +212,16 @@ def test_what_a_round_sent_is_recorded_though_its_fan_out_failed(town, receiver,
         dispatcher.run_once(start + timedelta(seconds=1))
     assert town.statuses(subscription_id) == ["delivered"]
     assert len(receiver.delivered()) == 1
+
+
+def test_a_receiver_gets_the_webhook_headers_and_no_cookie_it_set(town, receiver):
+    town.subscribe(receiver.url)
+    receiver.set_cookie = "seen=1; Path=/"
+    town.register()
+    until_idle(town.dispatcher())
+    town.register()
+    until_idle(town.dispatcher())
+    first, second = receiver.all()
+    assert "cookie" not in second.headers
+    assert set(first.headers) == set(second.headers)
+    assert {"webhook-id", "webhook-timestamp", "webhook-signature"} <= set(second.headers)
