@@ -31,6 +31,9 @@ from app.kit.clock import utcnow
 
 log = logging.getLogger(__name__)
 
+FIRST_REST_SECONDS = 0.05
+"""The rest after the first idle round that follows a busy one (then doubled, see ``run``)."""
+
 
 @dataclass(frozen=True)
 class Round:
@@ -126,14 +129,22 @@ class Dispatcher:
             return deliveries.record(session, claim, attempted, self._policy)
 
     def run(self, stop: threading.Event, poll_interval: float) -> None:
-        """Round after round until ``stop`` is set, resting ``poll_interval`` seconds after a
-        round that found nothing to do. A round that fails (the database away, say) is logged
-        and tried again after the rest: what it had claimed comes back when its lease ends."""
+        """Round after round until ``stop`` is set. After a round that found nothing to do it
+        rests, briefly at first (``FIRST_REST_SECONDS``) and twice as long after each further
+        idle round, up to ``poll_interval``: a change committed soon after the last busy round
+        goes out within tens of milliseconds, while a quiet dispatcher asks the database no
+        more than once a poll interval. A round that fails (the database away, say) is logged
+        and tried again after a full poll interval: what it had claimed comes back when its
+        lease ends."""
+        rest = 0.0
         while not stop.is_set():
             try:
                 idle = self.run_once().idle
             except Exception:
                 log.exception("a webhook dispatch round failed; trying again")
-                idle = True
-            if idle:
-                stop.wait(poll_interval)
+                idle, rest = True, poll_interval
+            if not idle:
+                rest = 0.0
+                continue
+            rest = min(poll_interval, rest * 2 if rest else FIRST_REST_SECONDS)
+            stop.wait(rest)

@@ -2,6 +2,8 @@
 last attempt and sent again on request, in each case's order, at least once through a crash,
 and never a confidential case to a subscription without the permission."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -225,3 +227,26 @@ def test_a_receiver_gets_the_webhook_headers_and_no_cookie_it_set(town, receiver
     assert "cookie" not in second.headers
     assert set(first.headers) == set(second.headers)
     assert {"webhook-id", "webhook-timestamp", "webhook-signature"} <= set(second.headers)
+
+
+def wait_for(check, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(check())
+
+
+def test_a_change_soon_after_a_busy_round_goes_out_well_within_the_poll_interval(town, receiver):
+    subscription_id, _ = town.subscribe(receiver.url)
+    town.register()
+    stop = threading.Event()
+    thread = threading.Thread(target=town.dispatcher().run, args=(stop, 30.0))
+    thread.start()
+    try:  # recorded before the next change (on SQLite, writers take turns)
+        first = wait_for(lambda: town.statuses(subscription_id) == ["delivered"], 20)
+        town.register()
+        second = wait_for(lambda: len(receiver.delivered()) == 2, 10)  # a third of 30 s
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert (first, second, thread.is_alive()) == (True, True, False)
