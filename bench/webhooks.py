@@ -305,6 +305,7 @@ def run(args: BenchArgs) -> None:
         f"Throughput: the best of {REPEATS} alternated runs of {MESSAGES} messages each, from the "
         "first round to the last delivery, fan-out and the database work of every attempt "
         "included; the bare loop only POSTs (after each dispatcher run). The delay includes the "
-        "dispatcher's rest between idle rounds (the poll interval), which bounds it."
+        "dispatcher's rest between idle rounds (50 ms after a busy round, doubling up to the "
+        "poll interval, which bounds it)."
     )
     console.print(sharing_note(machine_cores()))

@@ -15,19 +15,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from app.integrations.webhooks import repository as repo
 from app.integrations.webhooks.models import (
-    OutboxMessage,
     WebhookAttempt,
     WebhookDelivery,
-    WebhookSubscription,
 )
 from app.integrations.webhooks.retry import RetryPolicy
 from app.integrations.webhooks.sender import Sent
 from app.integrations.webhooks.vocabulary import DeliveryStatus, webhook_id
+from app.kit.batches import among
 
 
 @dataclass(frozen=True)
@@ -63,32 +62,10 @@ class Attempted:
 def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Claim:
     started = time.monotonic()
     token = secrets.token_hex(16)
-    ids = repo.claimable_deliveries(session, now, limit)
-    if not ids:
+    rows = list(repo.claimable_deliveries(session, now, limit))
+    if not rows:
         return Claim(token, [], started)
-    free = (WebhookDelivery.claimed_until.is_(None)) | (WebhookDelivery.claimed_until < now)
-    session.execute(  # the condition again: where rows are not locked (SQLite), it decides
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.status == repo.PENDING, free)
-        .values(claimed_by=token, claimed_until=now + lease)
-        .execution_options(synchronize_session=False)
-    )
-    rows = session.execute(
-        select(
-            WebhookDelivery.id,
-            WebhookDelivery.subscription_id,
-            WebhookDelivery.case_id,
-            WebhookDelivery.message_id,
-            WebhookDelivery.attempt_count,
-            WebhookSubscription.url,
-            WebhookSubscription.secret,
-            OutboxMessage.body,
-        )
-        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-        .join(OutboxMessage, OutboxMessage.id == WebhookDelivery.message_id)
-        .where(WebhookDelivery.id.in_(ids), WebhookDelivery.claimed_by == token)
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-    )
+    leased = repo.lease(session, [r.id for r in rows], token, now, now + lease)
     items = [
         Claimed(
             r.id,
@@ -101,6 +78,7 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
             r.body,
         )
         for r in rows
+        if r.id in leased
     ]
     return Claim(token, items, started + lease.total_seconds())
 
@@ -134,6 +112,7 @@ def _moved_on(attempt: Attempted, policy: RetryPolicy) -> tuple[DeliveryStatus, 
 
 
 _DELIVERIES = cast(Table, WebhookDelivery.__table__)
+_ATTEMPTS = cast(Table, WebhookAttempt.__table__)
 _MOVED_COLUMNS = (
     "status",
     "attempt_count",
@@ -163,14 +142,14 @@ def _mark_delivered(session: Session, token: str, delivered: list[Attempted]) ->
     for code, group in by_code.items():
         at = max(a.at for a in group)
         session.execute(
-            update(WebhookDelivery)
+            update(_DELIVERIES)
             .where(
-                WebhookDelivery.id.in_([a.claimed.delivery_id for a in group]),
-                WebhookDelivery.claimed_by == token,  # still ours: the lease has not run out
+                among(session, _DELIVERIES.c.id, [a.claimed.delivery_id for a in group]),
+                _DELIVERIES.c.claimed_by == token,  # still ours: the lease has not run out
             )
             .values(
                 status=DeliveryStatus.delivered.value,
-                attempt_count=WebhookDelivery.attempt_count + 1,
+                attempt_count=_DELIVERIES.c.attempt_count + 1,
                 last_attempt_at=at,
                 last_status_code=code,
                 last_error=None,
@@ -178,7 +157,6 @@ def _mark_delivered(session: Session, token: str, delivered: list[Attempted]) ->
                 claimed_by=None,
                 claimed_until=None,
             )
-            .execution_options(synchronize_session=False)
         )
 
 
@@ -190,8 +168,9 @@ def record(
     deliveries that were not attempted are released as they were."""
     statuses: Counter[DeliveryStatus] = Counter()
     if attempted:
-        session.execute(
-            insert(WebhookAttempt),
+        repo.insert_rows(
+            session,
+            _ATTEMPTS,
             [
                 {
                     "delivery_id": a.claimed.delivery_id,
@@ -220,10 +199,12 @@ def record(
     untouched = [c.delivery_id for c in claim.items if c.delivery_id not in done]
     if untouched:
         session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(untouched), WebhookDelivery.claimed_by == claim.token)
+            update(_DELIVERIES)
+            .where(
+                among(session, _DELIVERIES.c.id, untouched),
+                _DELIVERIES.c.claimed_by == claim.token,
+            )
             .values(claimed_by=None, claimed_until=None)
-            .execution_options(synchronize_session=False)
         )
     return Tally(
         delivered=statuses[DeliveryStatus.delivered],

@@ -31,6 +31,9 @@ from app.kit.clock import utcnow
 
 log = logging.getLogger(__name__)
 
+FIRST_REST_SECONDS = 0.05
+"""The rest after the first idle round that follows a busy one (then doubled, see ``run``)."""
+
 
 @dataclass(frozen=True)
 class Round:
@@ -69,12 +72,28 @@ class Dispatcher:
         self._concurrency, self._clock = concurrency, clock
 
     def run_once(self, now: datetime | None = None) -> Round:
-        """One round: fan out, claim, send, record. ``now`` pins the clock of the round (tests
-        step through a retry schedule with it); by default each step reads the clock."""
-        fanned = self.fan_out(now)
+        """One round: claim what is due, send it and record how it went, fanning out the
+        messages committed since the last round meanwhile, in a helper thread (the sends wait
+        mostly on receivers, fanning out mostly on the database: together they take little
+        longer than the sends alone). With nothing due, the round fans out first and claims
+        what that made due. ``now`` pins the clock of the round (tests step through a retry
+        schedule with it); by default each step reads the clock."""
         claim = self.claim(now)
-        attempted = self.send(claim, now)
-        return Round(fanned, self.record(claim, attempted), len(claim.items) - len(attempted))
+        if not claim.items:
+            fanned = self.fan_out(now)
+            claim = self.claim(now)  # also what another dispatcher fanned out meanwhile
+            attempted = self.send(claim, now)
+            failed = None
+        else:
+            with ThreadPoolExecutor(1, thread_name_prefix="webhook-fan-out") as helper:
+                fanning = helper.submit(self.fan_out, now)
+                attempted = self.send(claim, now)
+                failed = fanning.exception()
+            fanned = 0 if failed else fanning.result()
+        tally = self.record(claim, attempted)
+        if failed:  # only now: what was sent is recorded all the same
+            raise failed
+        return Round(fanned, tally, len(claim.items) - len(attempted))
 
     def fan_out(self, now: datetime | None = None) -> int:
         with session_scope(self._sessions) as session:
@@ -110,14 +129,22 @@ class Dispatcher:
             return deliveries.record(session, claim, attempted, self._policy)
 
     def run(self, stop: threading.Event, poll_interval: float) -> None:
-        """Round after round until ``stop`` is set, resting ``poll_interval`` seconds after a
-        round that found nothing to do. A round that fails (the database away, say) is logged
-        and tried again after the rest: what it had claimed comes back when its lease ends."""
+        """Round after round until ``stop`` is set. After a round that found nothing to do it
+        rests, briefly at first (``FIRST_REST_SECONDS``) and twice as long after each further
+        idle round, up to ``poll_interval``: a change committed soon after the last busy round
+        goes out within tens of milliseconds, while a quiet dispatcher asks the database no
+        more than once a poll interval. A round that fails (the database away, say) is logged
+        and tried again after a full poll interval: what it had claimed comes back when its
+        lease ends."""
+        rest = 0.0
         while not stop.is_set():
             try:
                 idle = self.run_once().idle
             except Exception:
                 log.exception("a webhook dispatch round failed; trying again")
-                idle = True
-            if idle:
-                stop.wait(poll_interval)
+                idle, rest = True, poll_interval
+            if not idle:
+                rest = 0.0
+                continue
+            rest = min(poll_interval, rest * 2 if rest else FIRST_REST_SECONDS)
+            stop.wait(rest)

@@ -6,14 +6,16 @@ its commit): one created later does not receive what happened before it."""
 
 import logging
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy.orm import Session
 
 from app.integrations.webhooks import messages
 from app.integrations.webhooks import repository as repo
 from app.integrations.webhooks.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 from app.integrations.webhooks.vocabulary import DeliveryStatus
+from app.kit.batches import among
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +81,21 @@ def fan_out(session: Session, now: datetime, limit: int) -> int:
     wanted = [m for m in pending if targets[m.id]]
     deliveries = _queued(session, wanted, targets, now)
     if wanted:
-        session.execute(
-            update(OutboxMessage),
-            [{"id": m.id, "body": bodies[m.id], "fanned_out_at": now} for m in wanted],
+        session.connection().execute(
+            _RENDERED, [{"b_id": m.id, "body": bodies[m.id], "fanned_out_at": now} for m in wanted]
         )
     unwanted = [m.id for m in pending if not targets[m.id]]
     if unwanted:
-        session.execute(
-            delete(OutboxMessage)
-            .where(OutboxMessage.id.in_(unwanted))
-            .execution_options(synchronize_session=False)
-        )
-    if deliveries:
-        session.execute(insert(WebhookDelivery), deliveries)
-    session.flush()
+        session.execute(delete(_OUTBOX).where(among(session, _OUTBOX.c.id, unwanted)))
+    repo.insert_rows(session, _DELIVERIES, deliveries)
     return len(pending)
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)
+_RENDERED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("b_id"))
+    .values(body=bindparam("body"), fanned_out_at=bindparam("fanned_out_at"))
+)
+"""Keep a message's body, rendered once (executed for many messages at once)."""

@@ -20,6 +20,7 @@ from app.cases.schemas import EventRead
 from app.delegation.models import ReportableDecision
 from app.integrations.webhooks.models import OutboxMessage
 from app.integrations.webhooks.vocabulary import EventType
+from app.kit.batches import among
 from app.organisation.models import Organ
 
 
@@ -28,8 +29,8 @@ def timestamp(moment: datetime) -> str:
 
 
 def render(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, str]:
-    """Each message's body, by message id, with what it names read in three queries. A message
-    whose event or case is gone (deleted behind the service's back) has none."""
+    """Each message's body, by message id, with what it names read in at most three queries. A
+    message whose event or case is gone (deleted behind the service's back) has none."""
     case_ids = {m.case_id for m in messages}
     event_ids = {m.event_id for m in messages if m.event_id is not None}
     decision_ids = {m.decision_id for m in messages if m.decision_id is not None}
@@ -38,19 +39,20 @@ def render(session: Session, messages: Sequence[OutboxMessage]) -> dict[int, str
         for row in session.execute(
             select(Case.id, Case.diary_number, Organ.code)
             .join(Organ, Organ.id == Case.organ_id)
-            .where(Case.id.in_(case_ids))
+            .where(among(session, Case.id, case_ids))
         )
     }
+    event_rows = select(CaseEvent).where(among(session, CaseEvent.id, event_ids))
     events = {
         event.id: EventRead.of(event).model_dump(mode="json")
-        for event in session.scalars(select(CaseEvent).where(CaseEvent.id.in_(event_ids)))
+        for event in session.scalars(event_rows)
     }
-    decisions = {
-        row.id: row
-        for row in session.scalars(
-            select(ReportableDecision).where(ReportableDecision.id.in_(decision_ids))
+    decisions: dict[int, ReportableDecision] = {}
+    if decision_ids:  # most messages are case events: no query for none
+        reported = select(ReportableDecision).where(
+            among(session, ReportableDecision.id, decision_ids)
         )
-    }
+        decisions = {row.id: row for row in session.scalars(reported)}
     bodies = {}
     for message in messages:
         if message.case_id not in cases or (message.event_id and message.event_id not in events):

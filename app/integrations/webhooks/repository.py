@@ -4,10 +4,11 @@ one writer at a time, and one dispatcher is what it is run with). Fanning out is
 dispatcher's at a time (``take_fan_out_turn``): it is cheap, and doing it in order is what keeps
 each case's messages in order."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, select, tuple_, update
+from sqlalchemy import Row, Table, and_, exists, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.integrations.webhooks.models import (
@@ -16,12 +17,16 @@ from app.integrations.webhooks.models import (
     WebhookSubscription,
 )
 from app.integrations.webhooks.vocabulary import DeliveryStatus
+from app.kit.batches import among, pairs_among
 from app.kit.pagination import Slice, Window, cut
 from app.organisation.models import Organ
 
+AnyRow = Row[*tuple[Any, ...]]
 PENDING = DeliveryStatus.pending.value
 QUEUED = DeliveryStatus.queued.value
 IN_QUEUE = (PENDING, QUEUED)
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)
+"""The table itself, for the dispatcher's statements: Core, without the ORM's bookkeeping."""
 
 
 FAN_OUT_LOCK = 0x5354_4B5F_5748  # "STK_WH": the advisory lock of whoever fans out
@@ -53,13 +58,23 @@ def active_subscriptions(session: Session) -> list[WebhookSubscription]:
     return list(session.scalars(query.order_by(WebhookSubscription.id)))
 
 
-def claimable_deliveries(session: Session, now: datetime, limit: int) -> list[int]:
+def claimable_deliveries(session: Session, now: datetime, limit: int) -> Iterator[AnyRow]:
     """Deliveries due now at the head of their queue, of active subscriptions, not leased to a
-    dispatcher. Locked for the caller, who leases them before its transaction ends; rows
-    another dispatcher has locked are skipped."""
+    dispatcher, with what sending them takes (the subscription's address and secret, the
+    body), oldest due first. Locked for the caller, who leases them before its transaction
+    ends; rows another dispatcher has locked are skipped."""
     delivery = WebhookDelivery
     query = (
-        select(delivery.id)
+        select(
+            delivery.id,
+            delivery.subscription_id,
+            delivery.case_id,
+            delivery.message_id,
+            delivery.attempt_count,
+            WebhookSubscription.url,
+            WebhookSubscription.secret,
+            OutboxMessage.body,
+        )
         .join(
             WebhookSubscription,
             and_(
@@ -67,6 +82,7 @@ def claimable_deliveries(session: Session, now: datetime, limit: int) -> list[in
                 WebhookSubscription.active.is_(True),
             ),
         )
+        .join(OutboxMessage, OutboxMessage.id == delivery.message_id)
         .where(
             delivery.status == PENDING,
             delivery.next_attempt_at <= now,
@@ -76,7 +92,30 @@ def claimable_deliveries(session: Session, now: datetime, limit: int) -> list[in
         .limit(limit)
         .with_for_update(of=delivery, skip_locked=True)
     )
-    return list(session.scalars(query))
+    yield from session.execute(query)
+
+
+def lease(
+    session: Session, ids: Collection[int], token: str, now: datetime, until: datetime
+) -> set[int]:
+    """Lease those of the deliveries ``ids`` that are still pending and free to the claim
+    ``token`` until ``until``; the ids leased. The condition is checked again here: where rows
+    are not locked (SQLite), it is what decides."""
+    free = (_DELIVERIES.c.claimed_until.is_(None)) | (_DELIVERIES.c.claimed_until < now)
+    leased = session.execute(
+        update(_DELIVERIES)
+        .where(among(session, _DELIVERIES.c.id, ids), _DELIVERIES.c.status == PENDING, free)
+        .values(claimed_by=token, claimed_until=until)
+        .returning(_DELIVERIES.c.id)
+    )
+    return set(leased.scalars())
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` by one statement executed for many (the driver sends them together), on
+    the table itself: the ORM's bulk insert costs more than the rows' own work here."""
+    if rows:
+        session.execute(insert(table), rows)
 
 
 Queue = tuple[int, int]
@@ -93,7 +132,7 @@ def open_queues(session: Session, queues: Collection[Queue]) -> set[Queue]:
         select(WebhookDelivery.subscription_id, WebhookDelivery.case_id)
         .where(
             WebhookDelivery.status.in_(IN_QUEUE),
-            tuple_(WebhookDelivery.subscription_id, WebhookDelivery.case_id).in_(list(queues)),
+            pairs_among(session, WebhookDelivery.subscription_id, WebhookDelivery.case_id, queues),
         )
         .with_for_update()
     )
@@ -103,6 +142,7 @@ def open_queues(session: Session, queues: Collection[Queue]) -> set[Queue]:
 def move_up(session: Session, queues: Collection[Queue]) -> None:
     """Make the oldest queued delivery of each of ``queues`` the pending head, where the queue
     has no head (the one it had was just delivered or given up on)."""
+    queues = _with_queued(session, queues)  # mostly none: most cases' queues hold one message
     if not queues:
         return
     head, waiting = aliased(WebhookDelivery), aliased(WebhookDelivery)
@@ -110,7 +150,7 @@ def move_up(session: Session, queues: Collection[Queue]) -> None:
         select(waiting.subscription_id, waiting.case_id, func.min(waiting.message_id))
         .where(
             waiting.status == QUEUED,
-            tuple_(waiting.subscription_id, waiting.case_id).in_(list(queues)),
+            pairs_among(session, waiting.subscription_id, waiting.case_id, queues),
         )
         .group_by(waiting.subscription_id, waiting.case_id)
     )
@@ -131,6 +171,21 @@ def move_up(session: Session, queues: Collection[Queue]) -> None:
         .values(status=PENDING)
         .execution_options(synchronize_session=False)
     )
+
+
+def _with_queued(session: Session, queues: Collection[Queue]) -> set[Queue]:
+    """Those of ``queues`` with a queued delivery."""
+    if not queues:
+        return set()
+    query = (
+        select(_DELIVERIES.c.subscription_id, _DELIVERIES.c.case_id)
+        .where(
+            _DELIVERIES.c.status == QUEUED,
+            pairs_among(session, _DELIVERIES.c.subscription_id, _DELIVERIES.c.case_id, queues),
+        )
+        .distinct()
+    )
+    return {(row.subscription_id, row.case_id) for row in session.execute(query)}
 
 
 def subscription_by_id(

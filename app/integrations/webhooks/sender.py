@@ -40,9 +40,16 @@ class WebhookSender:
         self, client: httpx.Client, *, timeout: float, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self._client, self._timeout, self._clock = client, timeout, clock
+        self._extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
 
     def send(self, url: str, message_id: str, body: str, secret: str) -> Sent:
-        """POST the body signed at this moment (receivers check the timestamp is fresh)."""
+        """POST the body signed at this moment (receivers check the timestamp is fresh).
+
+        The request is built here, whole, and sent through the client's connection pool
+        (``Client.send``) rather than built by the client (``Client.post``): no defaults,
+        cookies or parameters of the client are merged into it, so what a receiver gets is
+        exactly these headers and none of the cookies any receiver set, and the dispatcher is
+        spared most of the per-request work of merging them."""
         timestamp = self._clock()
         headers = {
             "content-type": "application/json",
@@ -51,18 +58,17 @@ class WebhookSender:
             "webhook-timestamp": str(int(timestamp.timestamp())),
             "webhook-signature": sign(secret, message_id, timestamp, body),
         }
+        request = httpx.Request(
+            "POST", url, content=body.encode(), headers=headers, extensions=self._extensions
+        )
         started = time.monotonic()
         deadline = started + self._timeout
         try:
-            with self._client.stream(
-                "POST",
-                url,
-                content=body.encode(),
-                headers=headers,
-                timeout=self._timeout,
-                follow_redirects=False,
-            ) as response:
+            response = self._client.send(request, stream=True, follow_redirects=False)
+            try:
                 answer = _read_some(response, deadline)
+            finally:
+                response.close()
         except httpx.HTTPError as exc:
             return Sent(None, _ms_since(started), f"{type(exc).__name__}: {exc}"[:500])
         except TimeoutError as exc:

@@ -39,6 +39,7 @@ class Received:
 class Receiver:
     def __init__(self, port: int = 0) -> None:
         self.status = 200
+        self.set_cookie: str | None = None  # a Set-Cookie header to answer with
         self.received: list[Received] = []
         self._lock = threading.Lock()
         receiver = self
@@ -54,6 +55,8 @@ class Receiver:
                     receiver.received.append(Received(headers, body, status, time.time()))
                 answer = b'{"ok": true}' if 200 <= status < 300 else b"receiver trouble"
                 self.send_response(status)
+                for cookie in [receiver.set_cookie] if receiver.set_cookie else []:
+                    self.send_header("set-cookie", cookie)
                 self.send_header("content-length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)

@@ -2,8 +2,11 @@
 last attempt and sent again on request, in each case's order, at least once through a crash,
 and never a confidential case to a subscription without the permission."""
 
+import threading
+import time
 from datetime import timedelta
 
+import pytest
 from standardwebhooks import Webhook
 
 from app.db import session_scope
@@ -171,3 +174,79 @@ def test_subscriptions_get_their_types_and_organs_and_nothing_while_paused(town)
         until_idle(dispatcher)
         assert seqs_by_case(updates_only.delivered()) == {bun: [2]}
         assert seqs_by_case(ks_only.delivered()) == {ks: [1, 2]}
+
+
+def test_a_change_committed_while_a_round_sends_is_fanned_out_beside_the_sends(town, receiver):
+    subscription_id, _ = town.subscribe(receiver.url)
+    first = town.register()
+    dispatcher = town.dispatcher()
+    start = utcnow()
+    receiver.status = 500
+    dispatcher.run_once(start)  # nothing due yet: fans out first, then sends (and fails)
+    second = town.register()
+    receiver.status = 200
+    retry = dispatcher.run_once(start + timedelta(seconds=1))  # sends the first, fans out
+    after = dispatcher.run_once(start + timedelta(seconds=1))
+    assert (retry.fanned_out, retry.tally.delivered) == (1, 1)
+    assert (after.fanned_out, after.tally.delivered) == (0, 1)
+    assert [r.json["data"]["case"]["id"] for r in receiver.delivered()] == [first, second]
+    assert town.statuses(subscription_id) == ["delivered", "delivered"]
+
+
+class FanOutFails(RuntimeError):
+    pass
+
+
+def test_what_a_round_sent_is_recorded_though_its_fan_out_failed(town, receiver, monkeypatch):
+    subscription_id, _ = town.subscribe(receiver.url)
+    town.register()
+    dispatcher = town.dispatcher()
+    start = utcnow()
+    receiver.status = 500
+    dispatcher.run_once(start)
+    receiver.status = 200
+
+    def failing(now=None):
+        raise FanOutFails
+
+    monkeypatch.setattr(dispatcher, "fan_out", failing)
+    with pytest.raises(FanOutFails):
+        dispatcher.run_once(start + timedelta(seconds=1))
+    assert town.statuses(subscription_id) == ["delivered"]
+    assert len(receiver.delivered()) == 1
+
+
+def test_a_receiver_gets_the_webhook_headers_and_no_cookie_it_set(town, receiver):
+    town.subscribe(receiver.url)
+    receiver.set_cookie = "seen=1; Path=/"
+    town.register()
+    until_idle(town.dispatcher())
+    town.register()
+    until_idle(town.dispatcher())
+    first, second = receiver.all()
+    assert "cookie" not in second.headers
+    assert set(first.headers) == set(second.headers)
+    assert {"webhook-id", "webhook-timestamp", "webhook-signature"} <= set(second.headers)
+
+
+def wait_for(check, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(check())
+
+
+def test_a_change_soon_after_a_busy_round_goes_out_well_within_the_poll_interval(town, receiver):
+    subscription_id, _ = town.subscribe(receiver.url)
+    town.register()
+    stop = threading.Event()
+    thread = threading.Thread(target=town.dispatcher().run, args=(stop, 30.0))
+    thread.start()
+    try:  # recorded before the next change (on SQLite, writers take turns)
+        first = wait_for(lambda: town.statuses(subscription_id) == ["delivered"], 20)
+        town.register()
+        second = wait_for(lambda: len(receiver.delivered()) == 2, 10)  # a third of 30 s
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert (first, second, thread.is_alive()) == (True, True, False)
