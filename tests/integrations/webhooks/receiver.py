@@ -40,6 +40,7 @@ class Receiver:
     def __init__(self, port: int = 0) -> None:
         self.status = 200
         self.set_cookie: str | None = None  # a Set-Cookie header to answer with
+        self.delay = 0.0  # seconds each answer takes, as a real receiver's work does
         self.received: list[Received] = []
         self._lock = threading.Lock()
         receiver = self
@@ -54,6 +55,7 @@ class Receiver:
                 with receiver._lock:
                     receiver.received.append(Received(headers, body, status, time.time()))
                 answer = b'{"ok": true}' if 200 <= status < 300 else b"receiver trouble"
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 for cookie in [receiver.set_cookie] if receiver.set_cookie else []:
                     self.send_header("set-cookie", cookie)
