@@ -94,6 +94,19 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def postgres_engine(backend: str, databases: "DatabaseFactory") -> Iterator[Engine]:
+    """A migrated PostgreSQL database of the test's own, for real threads racing on row locks;
+    the SQLite run of such a test is skipped. (A module may override it, e.g. for a larger
+    pool.)"""
+    if backend != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
+    engine = make_engine(databases(backend))
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()

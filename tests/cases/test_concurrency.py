@@ -10,13 +10,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from app import migrations
 from app.auth.principal import Principal
 from app.cases.models import Case, CaseEvent
 from app.cases.schemas import CaseCreate
 from app.cases.service import records, transitions
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, session_scope
+from app.db import make_sessionmaker, session_scope
 from app.errors import Conflict
 from app.main import create_app
 from tests.builders import bearer, make_organ, make_person
@@ -25,16 +24,6 @@ from tests.conftest import TEST_JWT_SECRET
 ROUNDS = 10
 THREADS = 50
 CROWD_ROUNDS = 3
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_a_lost_race_is_409_and_writes_one_event(postgres_engine):

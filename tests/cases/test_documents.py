@@ -10,14 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import migrations
 from app.audit.service import verify
 from app.auth.principal import PositionGrant, Principal
 from app.cases.document_schemas import DocumentCreate
 from app.cases.models import CaseDocument, CaseEvent
 from app.cases.schemas import CaseCreate
 from app.cases.service import documents, records
-from app.db import make_engine, make_sessionmaker, session_scope
+from app.db import make_sessionmaker, session_scope
 from app.errors import Conflict
 from app.kit.clock import today
 from app.organisation.vocabulary import PositionRole
@@ -421,16 +420,6 @@ def test_registering_a_document_changes_the_cases_etag(client, world, case_id):
 # Concurrency: an integrator's retries racing each other, with real threads on PostgreSQL.
 
 RACERS = 8
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_racing_registrations_of_one_document_make_one_reference(postgres_engine):

@@ -7,14 +7,12 @@ import io
 import json
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
-from app import migrations
 from app.audit.service import verify
 from app.auth.service import person_principal
 from app.cases.models import Case, CaseEvent, DiarySeries
-from app.db import make_engine, make_sessionmaker, session_scope
+from app.db import make_sessionmaker, session_scope
 from app.integrations.inbound.models import ExternalReference, ImportJob
 from app.integrations.inbound.service.runner import run_import
 from app.integrations.inbound.vocabulary import ImportFormat
@@ -24,16 +22,6 @@ from tests.builders import make_organ, make_registrar
 
 RACERS = 3
 ROWS = 200
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_concurrent_imports_of_one_file_make_each_case_once(postgres_engine):

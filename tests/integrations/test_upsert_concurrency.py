@@ -5,13 +5,11 @@ number, so the next registration follows without a gap."""
 
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
-from app import migrations
 from app.auth.service import person_principal
 from app.cases.models import Case, CaseEvent, DiarySeries
-from app.db import make_engine, make_sessionmaker, session_scope
+from app.db import make_sessionmaker, session_scope
 from app.integrations.inbound.models import ExternalReference
 from app.integrations.inbound.schemas import CaseUpsert
 from app.integrations.inbound.service.upsert import upsert
@@ -19,16 +17,6 @@ from app.kit.clock import today
 from tests.builders import make_organ, make_registrar
 
 RACERS = 20
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_concurrent_upserts_of_one_reference_make_one_case(postgres_engine):

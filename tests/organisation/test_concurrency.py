@@ -4,26 +4,12 @@ row lock lets exactly one through."""
 import threading
 from datetime import date
 
-import pytest
-
-from app import migrations
-from app.db import make_engine, make_sessionmaker, session_scope
+from app.db import make_sessionmaker, session_scope
 from app.errors import Conflict
 from app.organisation import service
 from app.organisation.models import Membership
 from app.organisation.schemas import MembershipCreate
 from tests.builders import make_organ, make_person
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
-
 
 ROUNDS = 10  # a race lost once in a while is still lost: repeat it
 
