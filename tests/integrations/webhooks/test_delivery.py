@@ -27,6 +27,14 @@ def seqs_by_case(received):
     return order
 
 
+def first_receipts(received):
+    """Each message once, as first received. Delivery is at least once: a message whose answer
+    was lost on the way (a dropped connection, a machine too busy to answer within the timeout)
+    is sent again, with the same ``webhook-id`` for the receiver to drop it by, as this does."""
+    seen: set[str] = set()
+    return [r for r in received if not (r.webhook_id in seen or seen.add(r.webhook_id))]
+
+
 def test_the_signature_verifies_with_the_secret_and_not_with_another(town, receiver):
     subscription_id, secret = town.subscribe(receiver.url)
     case_id = town.register(title="Paviljong vid Norrskolan")
@@ -143,8 +151,11 @@ def test_confidential_cases_reach_only_subscriptions_allowed_them(town):
         town.retitle(secret, confidential=False)  # lifted: this event still tells of a secret
         town.retitle(secret)  # public now
         until_idle(town.dispatcher())
-        assert seqs_by_case(plain.all()) == {public: [1, 2], secret: [4]}
-        assert seqs_by_case(cleared.delivered()) == {public: [1, 2], secret: [1, 2, 3, 4]}
+        assert seqs_by_case(first_receipts(plain.all())) == {public: [1, 2], secret: [4]}
+        assert seqs_by_case(first_receipts(cleared.delivered())) == {
+            public: [1, 2],
+            secret: [1, 2, 3, 4],
+        }
 
 
 def pause(town, subscription_id, active):
