@@ -1,9 +1,22 @@
 """Every query of cases, definitions, revisions, events and documents."""
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer, joinedload
 
@@ -27,15 +40,18 @@ def latest_definition(
 ) -> WorkflowDefinition | None:
     """The newest version of ``key``; without ``document``, its body is loaded only if asked for
     (``definitions.engine_of`` asks once per process and version)."""
-    query = (
-        select(WorkflowDefinition)
-        .where(WorkflowDefinition.key == key)
-        .order_by(WorkflowDefinition.version.desc())
-        .limit(1)
-    )
-    if not document:
-        query = query.options(defer(WorkflowDefinition.body))
-    return session.scalars(query).one_or_none()
+    query = _LATEST_DEFINITION if document else _LATEST_DEFINITION_HEADER
+    return session.scalars(query, {"key": key}).one_or_none()
+
+
+_LATEST_DEFINITION = (
+    select(WorkflowDefinition)
+    .where(WorkflowDefinition.key == bindparam("key"))
+    .order_by(WorkflowDefinition.version.desc())
+    .limit(1)
+)
+_LATEST_DEFINITION_HEADER = _LATEST_DEFINITION.options(defer(WorkflowDefinition.body))
+"""Built once: every registration asks which version is current (``_CASE``)."""
 
 
 def definition(session: Session, key: str, version: int) -> WorkflowDefinition | None:
@@ -58,18 +74,28 @@ once per process (``definitions.engine_of``), the checksum names it."""
 CASE_LOADS = (WORKFLOW_LOAD, joinedload(Case.organ), joinedload(Case.unit))
 
 
+_CASE = select(Case).options(*CASE_LOADS).where(Case.id == bindparam("case_id"))
+_LOCKED_CASE = _CASE.with_for_update(of=Case)
+"""Every request about a case reads it by one of these: built once, as building the statement
+(three joined loads) costs more than running it (bench/transitions_http.py). The same holds for
+the other statements here that are built at import and take their values as parameters."""
+
+
 def case_by_id(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
     """A case with its workflow. ``for_update`` locks the row (PostgreSQL) for a transition;
     the version column guards the same on SQLite."""
-    query = select(Case).options(*CASE_LOADS).where(Case.id == case_id)
-    if for_update:
-        query = query.with_for_update(of=Case)
-    return session.scalars(query).one_or_none()
+    query = _LOCKED_CASE if for_update else _CASE
+    return session.scalars(query, {"case_id": case_id}).one_or_none()
 
 
+@lru_cache(maxsize=1024)
 def in_sight(sight: Sight) -> ColumnElement[bool]:
     """The cases a caller may know exist: ``Sight.sees`` as SQL, so that a list leaves out what
-    the caller may not see before it is cut into pages."""
+    the caller may not see before it is cut into pages.
+
+    Kept per sight (a frozen value; a caller's is the same from request to request): building
+    it, the walk down the units among it, costs a list page more than a millisecond, and SQL
+    expressions never change once built, so one serves every statement that uses it."""
     if sight.everything:
         return true()
     seen: list[ColumnElement[bool]] = [Case.confidential == false()]
@@ -138,14 +164,16 @@ def revisions(session: Session, case_id: int) -> list[AssessmentRevision]:
     return list(session.scalars(query))
 
 
+_CURRENT_REVISION = (
+    select(AssessmentRevision)
+    .where(AssessmentRevision.case_id == bindparam("case_id"))
+    .order_by(AssessmentRevision.revision.desc())
+    .limit(1)
+)
+
+
 def current_revision(session: Session, case_id: int) -> AssessmentRevision | None:
-    query = (
-        select(AssessmentRevision)
-        .where(AssessmentRevision.case_id == case_id)
-        .order_by(AssessmentRevision.revision.desc())
-        .limit(1)
-    )
-    return session.scalars(query).one_or_none()
+    return session.scalars(_CURRENT_REVISION, {"case_id": case_id}).one_or_none()
 
 
 def events(session: Session, case_id: int) -> list[CaseEvent]:
@@ -172,14 +200,28 @@ def _series_upsert(
     return sqlite.insert(DiarySeries).values(row)
 
 
-def next_in_series(session: Session, organ_id: int, year: int) -> int:
-    """Take the next number of the organ's series for the year (1 in a new one)."""
-    upsert = _series_upsert(session, organ_id, year, 1)
-    query = upsert.on_conflict_do_update(
+def _next_in_series(insert: Callable[[type[DiarySeries]], Any]) -> Executable:
+    upsert = insert(DiarySeries).values(
+        organ_id=bindparam("organ_id"), year=bindparam("year"), last_seq=1
+    )
+    statement: Executable = upsert.on_conflict_do_update(
         index_elements=[DiarySeries.organ_id, DiarySeries.year],
         set_={"last_seq": DiarySeries.last_seq + 1},
     ).returning(DiarySeries.last_seq)
-    return int(session.execute(query).scalar_one())
+    return statement
+
+
+_NEXT_IN_SERIES = {
+    "postgresql": _next_in_series(postgresql.insert),
+    "sqlite": _next_in_series(sqlite.insert),
+}
+"""Built once per dialect: every registration takes a number (``_CASE``)."""
+
+
+def next_in_series(session: Session, organ_id: int, year: int) -> int:
+    """Take the next number of the organ's series for the year (1 in a new one)."""
+    query = _NEXT_IN_SERIES[session.get_bind().dialect.name]
+    return int(session.execute(query, {"organ_id": organ_id, "year": year}).scalar_one())
 
 
 def raise_series(session: Session, organ_id: int, year: int, seq: int) -> None:
@@ -209,26 +251,25 @@ class Step(NamedTuple):
     created_at: datetime
 
 
+DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})
+_LAST_DECISION = (
+    select(CaseEvent.authority, CaseEvent.payload, CaseEvent.created_at)
+    .where(
+        CaseEvent.case_id == bindparam("case_id"),
+        CaseEvent.kind == "transitioned",
+        CaseEvent.authority["kind"].as_string().in_(sorted(DECIDING)),
+    )
+    .order_by(CaseEvent.seq.desc())
+    .limit(1)
+)
+
+
 def last_decision(session: Session, case_id: int) -> Step | None:
     """The case's latest step taken as a decision (of an organ, a delegate, or urgent): one
     row, found by the database (uq_case_events_case_id_seq, then the few transitions of one
     case), and only the three columns that date it."""
-    e = CaseEvent
-    query = (
-        select(e.authority, e.payload, e.created_at)
-        .where(
-            e.case_id == case_id,
-            e.kind == "transitioned",
-            e.authority["kind"].as_string().in_(sorted(DECIDING)),
-        )
-        .order_by(e.seq.desc())
-        .limit(1)
-    )
-    row = session.execute(query).one_or_none()
+    row = session.execute(_LAST_DECISION, {"case_id": case_id}).one_or_none()
     return None if row is None else Step(*row)
-
-
-DECIDING = frozenset({"organ_decision", "delegated_decision", "urgent_decision"})
 
 
 # Documents

@@ -1,9 +1,9 @@
 """Every query of matter types and delegation orders."""
 
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.delegation.models import DelegationOrder, MatterType, Subdelegation
@@ -18,9 +18,15 @@ def matter_types(session: Session, organ_id: int) -> list[MatterType]:
     return list(session.scalars(query))
 
 
+_MATTER_TYPE = select(MatterType).where(
+    MatterType.organ_id == bindparam("organ_id"), MatterType.code == bindparam("code")
+)
+"""Built once, as the other statements every step asks (``cases.repository._CASE``)."""
+
+
 def matter_type(session: Session, organ_id: int, code: str) -> MatterType | None:
-    query = select(MatterType).where(MatterType.organ_id == organ_id, MatterType.code == code)
-    return session.scalars(query).one_or_none()
+    params = {"organ_id": organ_id, "code": code}
+    return session.scalars(_MATTER_TYPE, params).one_or_none()
 
 
 def order_by_id(
@@ -73,27 +79,34 @@ class InForce(NamedTuple):
     passed_on: tuple[SubView, ...]
 
 
-def in_force_view(session: Session, organ_id: int, on: date) -> InForce | None:
-    """The adopted order that applied on ``on`` and its subdelegations of that day, in one
-    round trip (the order row, joined to each subdelegation, if any)."""
-    o, s = DelegationOrder, Subdelegation
+def _in_force_view_statement() -> Select[Any]:
+    o, s, on = DelegationOrder, Subdelegation, bindparam("on", type_=Date)
     passed = and_(
         s.order_id == o.id, s.valid_from <= on, or_(s.valid_to.is_(None), s.valid_to >= on)
     )
-    query = (
+    return (
         select(
             o.id, o.version, o.created_at, s.id, s.entry_code, s.delegate, s.granted_by_person_id
         )
         .outerjoin(s, passed)
         .where(
-            o.organ_id == organ_id,
+            o.organ_id == bindparam("organ_id"),
             o.status == OrderStatus.adopted,
             o.valid_from <= on,
             or_(o.valid_to.is_(None), o.valid_to >= on),
         )
         .order_by(s.id)
     )
-    rows = session.execute(query).all()
+
+
+_IN_FORCE_VIEW = _in_force_view_statement()
+"""Built once: every step's authority asks it (``cases.repository._CASE``)."""
+
+
+def in_force_view(session: Session, organ_id: int, on: date) -> InForce | None:
+    """The adopted order that applied on ``on`` and its subdelegations of that day, in one
+    round trip (the order row, joined to each subdelegation, if any)."""
+    rows = session.execute(_IN_FORCE_VIEW, {"organ_id": organ_id, "on": on}).all()
     if not rows:
         return None
     order_id, version, created_at = rows[0][:3]

@@ -61,9 +61,14 @@ def _page(session: Session, query: Select[Any], id_column: Any, window: Window) 
 # Organs
 
 
+_ORGAN_BY_CODE = (
+    select(Organ).options(joinedload(Organ.parent)).where(Organ.code == bindparam("code"))
+)
+"""Built once, as every registration names its organ (``cases.repository._CASE``)."""
+
+
 def organ_by_code(session: Session, code: str) -> Organ | None:
-    query = select(Organ).options(joinedload(Organ.parent)).where(Organ.code == code)
-    return session.scalars(query).one_or_none()
+    return session.scalars(_ORGAN_BY_CODE, {"code": code}).one_or_none()
 
 
 def organs_by_codes(session: Session, codes: Sequence[str]) -> list[Organ]:
@@ -111,9 +116,12 @@ def _unit_options() -> tuple[Any, ...]:
     return (joinedload(Unit.parent), selectinload(Unit.organs))
 
 
+_UNIT_BY_CODE = select(Unit).options(*_unit_options()).where(Unit.code == bindparam("code"))
+"""Built once, as a registration names its unit (``cases.repository._CASE``)."""
+
+
 def unit_by_code(session: Session, code: str) -> Unit | None:
-    query = select(Unit).options(*_unit_options()).where(Unit.code == code)
-    return session.scalars(query).one_or_none()
+    return session.scalars(_UNIT_BY_CODE, {"code": code}).one_or_none()
 
 
 def list_units(

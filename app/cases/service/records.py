@@ -1,10 +1,13 @@
 """Cases as records: register, read, list, and append to their history."""
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.session import make_transient_to_detached
 
 from app.audit.chain import GENESIS, content_of, json_copy, seal
 from app.auth.principal import Principal
@@ -42,18 +45,22 @@ def append_event(
 ) -> CaseEvent:
     """The next event of the case's history, sealed into its hash chain (``app.audit.chain``).
     The case row is locked or version-checked by the caller, so sequence numbers never collide
-    (a unique key refuses it if they would) and the head it keeps is the newest event's.
+    (a unique key refuses it if they would: 409, as for a stale version) and the head it keeps
+    is the newest event's.
 
     The event stores the JSON it was sealed over (a copy, so a caller changing its dicts later
     cannot make the row disagree with its hash). A new case is written first, for the id its
     first event seals; that event's head is then set by a statement of its own, which does not
     count as a change of the case (a registered case is version 1). Every event is announced
-    to webhook subscribers through an outbox row of the same transaction."""
+    to webhook subscribers through an outbox row of the same transaction.
+
+    The event row is inserted here and now, by a statement built once, and the event joins the
+    session as the persistent row it is: it is never changed, so the unit of work has nothing to
+    do for it (every step writes one; bench/transitions_http.py)."""
     if case.id is None:
         session.flush()
     prev_hash = GENESIS if case.last_event_seq == 0 else case.last_event_hash
     event = CaseEvent(
-        case=case,
         case_id=case.id,
         seq=case.last_event_seq + 1,
         kind=kind.value,
@@ -68,22 +75,46 @@ def append_event(
         prev_hash=prev_hash,
     )
     event.hash = seal(prev_hash, content_of(event))
+    try:
+        # On the connection: the session would first flush the case's changes, which are
+        # written once, at the end of the step (flush_checked).
+        event.id = session.connection().execute(_INSERT_EVENT, _event_row(event)).scalar_one()
+    except IntegrityError as exc:  # another request appended this seq first
+        raise _changed_meanwhile() from exc
+    make_transient_to_detached(event)
+    session.add(event)
     if event.seq == 1:
         # updated_at as written by the insert, not touched: no indexed column changes, so
         # PostgreSQL updates the row in place (HOT) instead of adding to each of its indexes,
         # the full-text one among them.
-        session.execute(
-            update(Case)
-            .where(Case.id == case.id)
-            .values(
-                last_event_seq=event.seq, last_event_hash=event.hash, updated_at=case.updated_at
-            )
+        session.connection().execute(
+            _SET_FIRST_HEAD,
+            {"b_id": case.id, "seq": event.seq, "hash": event.hash, "updated_at": case.updated_at},
         )
+        set_committed_value(case, "last_event_seq", event.seq)
+        set_committed_value(case, "last_event_hash", event.hash)
     else:
         case.last_event_seq, case.last_event_hash = event.seq, event.hash
-    session.add(event)
     outbox.record_event(session, case, event)
     return event
+
+
+_EVENTS = cast(Table, CaseEvent.__table__)
+_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_CASES = cast(Table, Case.__table__)
+_SET_FIRST_HEAD = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("b_id"))
+    .values(
+        last_event_seq=bindparam("seq"),
+        last_event_hash=bindparam("hash"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def _event_row(event: CaseEvent) -> dict[str, Any]:
+    return {column.key: getattr(event, column.key) for column in _EVENTS.c if column.key != "id"}
 
 
 def visible(session: Session, principal: Principal, case: Case) -> bool:
@@ -137,11 +168,15 @@ def flush_checked(session: Session, case: Case) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict(
-            "The case changed while this request was handled; read it again.",
-            "Ärendet ändrades medan anropet hanterades; läs om det.",
-            code="WRONG_STATE",
-        ) from exc
+        raise _changed_meanwhile() from exc
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict(
+        "The case changed while this request was handled; read it again.",
+        "Ärendet ändrades medan anropet hanterades; läs om det.",
+        code="WRONG_STATE",
+    )
 
 
 def new_case(

@@ -2,7 +2,7 @@
 own, or someone raises one against them and the organ decides it. A declared or upheld one bars
 the person from preparing, deciding, recording or being counted on the case."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
@@ -14,13 +14,15 @@ from app.cases.vocabulary import BARRING, EventKind, RecusalStatus
 from app.errors import Conflict, Forbidden, NotFound
 from app.organisation.service.people import referenced_person
 
+_BARRED = select(Recusal.person_id).where(
+    Recusal.case_id == bindparam("case_id"), Recusal.status.in_([s.value for s in BARRING])
+)
+"""Built once: every step on a case asks it (see ``repository._CASE``)."""
+
 
 def barred(session: Session, case_id: int) -> frozenset[int]:
     """Who may do nothing on the case."""
-    query = select(Recusal.person_id).where(
-        Recusal.case_id == case_id, Recusal.status.in_([s.value for s in BARRING])
-    )
-    return frozenset(session.scalars(query))
+    return frozenset(session.scalars(_BARRED, {"case_id": case_id}))
 
 
 def listed(session: Session, principal: Principal, case_id: int) -> list[Recusal]:

@@ -3,8 +3,9 @@ transaction that makes it (STYLE rule 2). Nothing here reads subscriptions or ca
 a change costs one INSERT more whoever listens; the dispatcher does the rest after the commit."""
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case, CaseEvent
@@ -19,17 +20,23 @@ def _confidential(case: Case) -> bool:
     return case.confidential or True in inspect(case).attrs.confidential.history.deleted
 
 
+_RECORD = insert(cast(Table, OutboxMessage.__table__))
+"""Built once: every event writes a row (``records.append_event``)."""
+
+
 def record_event(session: Session, case: Case, event: CaseEvent) -> None:
-    """Announce a case event (called by ``append_event``, for every event there is)."""
-    session.add(
-        OutboxMessage(
-            event_type=KIND_TYPES[event.kind].value,
-            case_id=case.id,
-            event=event,
-            organ_id=case.organ_id,
-            confidential=_confidential(case),
-            created_at=event.created_at,
-        )
+    """Announce a case event (called by ``append_event``, for every event there is, once the
+    event is written)."""
+    session.connection().execute(  # not flushing the session (see append_event)
+        _RECORD,
+        {
+            "event_type": KIND_TYPES[event.kind].value,
+            "case_id": case.id,
+            "event_id": event.id,
+            "organ_id": case.organ_id,
+            "confidential": _confidential(case),
+            "created_at": event.created_at,
+        },
     )
 
 
