@@ -2,8 +2,11 @@
 RS256/ES256 verified against a JWKS file. The verifier is built once from settings, never per
 request."""
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import jwt
 
@@ -12,6 +15,18 @@ from app.errors import Unauthenticated
 from app.kit.clock import utcnow
 
 ASYMMETRIC_ALGORITHMS = ["RS256", "ES256"]
+VERIFIED_KEPT = 1024
+"""How many verified tokens a verifier keeps (a client sends the same token with every call
+until it expires)."""
+
+
+class Verified(NamedTuple):
+    """What a token's signature and claims were found to say: whom it names, and the span of
+    time it is valid in (seconds since the epoch; ``not_before`` 0 when it sets none)."""
+
+    username: str
+    expires: float
+    not_before: float
 
 
 def _invalid(reason_en: str, reason_sv: str, code: str = "TOKEN_INVALID") -> Unauthenticated:
@@ -22,7 +37,7 @@ class TokenVerifier:
     """Checks signature, expiry, not-before and (when configured) audience and issuer, and returns
     the claim that names the person."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self._secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
         self._jwks = (
             jwt.PyJWKSet.from_json(settings.jwks_path.read_text()) if settings.jwks_path else None
@@ -31,6 +46,10 @@ class TokenVerifier:
         self._issuer = settings.jwt_issuer
         self._claim = settings.jwt_username_claim
         self._leeway = settings.jwt_leeway_seconds
+        self._clock = clock
+        # Checking a signature and decoding the claims cost more than the rest of signing in;
+        # a token verified once is kept, and its times are checked again at every use.
+        self._verified = lru_cache(maxsize=VERIFIED_KEPT)(self._verify)
 
     @property
     def configured(self) -> bool:
@@ -66,12 +85,25 @@ class TokenVerifier:
         )
 
     def username(self, token: str) -> str:
+        """Whom the token names, if it is valid now: its signature and claims checked at its
+        first use (a bad token is never kept), its expiry and not-before at every use."""
         if not self.configured:
             raise _invalid(
                 "This service has no token secret or JWKS configured.",
                 "Tjänsten saknar konfigurerad tokenhemlighet eller JWKS.",
                 code="TOKENS_NOT_CONFIGURED",
             )
+        verified = self._verified(token)
+        now = self._clock()
+        if verified.expires <= now - self._leeway:
+            raise _invalid("The token has expired.", "Token har gått ut.", "TOKEN_EXPIRED")
+        if verified.not_before > now + self._leeway:
+            raise _invalid(
+                "The token is not valid yet.", "Token är inte giltig än.", "TOKEN_NOT_YET_VALID"
+            )
+        return verified.username
+
+    def _verify(self, token: str) -> Verified:
         key, algorithms = self._key_for(token)
         options = {"require": ["exp", self._claim]}
         try:
@@ -106,7 +138,7 @@ class TokenVerifier:
                 f"The claim {self._claim!r} does not name a person.",
                 f"Anspråket {self._claim!r} anger ingen person.",
             )
-        return username
+        return Verified(username, float(claims["exp"]), float(claims.get("nbf", 0)))
 
 
 def mint(settings: Settings, username: str, ttl: timedelta) -> str:

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 
 import jwt
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
 from app.auth.tokens import TokenVerifier
+from app.errors import Unauthenticated
 from app.kit.clock import utcnow
 from app.main import create_app
 from tests.builders import make_person
@@ -114,6 +116,20 @@ def test_configurable_username_claim(app, settings, person):
     token = hs256(settings.jwt_secret.get_secret_value(), sub="ignored", upn=USERNAME)
     with TestClient(app) as client:
         assert me(client, token).json()["username"] == USERNAME
+
+
+def test_a_token_verified_once_is_refused_once_it_expires(settings):
+    """A verified token is kept (its signature is not checked again), but its expiry is checked
+    at every use."""
+    now = [time.time()]
+    verifier = TokenVerifier(settings, clock=lambda: now[0])
+    token = hs256(settings.jwt_secret.get_secret_value())  # expires in five minutes
+    assert verifier.username(token) == USERNAME
+    assert verifier.username(token) == USERNAME
+    now[0] += 5 * 60 + settings.jwt_leeway_seconds + 1
+    with pytest.raises(Unauthenticated) as refused:
+        verifier.username(token)
+    assert refused.value.code == "TOKEN_EXPIRED"
 
 
 # Asymmetric tokens, as an OIDC provider issues them, verified against a JWKS file.
