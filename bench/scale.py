@@ -89,21 +89,12 @@ SELECT cases.id, cases.diary_number, cases.diary_sort_key, cases.title, cases.de
     cases.priority_period, cases.priority_score, cases.priority_rank, cases.last_event_seq,
     cases.last_event_hash, cases.version, cases.registered_by_person_id,
     cases.registered_by_api_key_id, cases.created_at, cases.updated_at,
-    workflow_definitions_1.id AS id_1, workflow_definitions_1.key,
-    workflow_definitions_1.version AS version_1, workflow_definitions_1.checksum,
-    workflow_definitions_1.created_at AS created_at_1,
-    workflow_definitions_1.created_by_person_id, organs_1.id AS id_2, organs_1.code,
-    organs_1.name, organs_1.kind, organs_1.parent_id, organs_1.seats, organs_1.diary_format,
-    organs_1.valid_from, organs_1.valid_to, organs_1.created_at AS created_at_2,
-    organs_1.updated_at AS updated_at_1, units_1.id AS id_3, units_1.code AS code_1,
-    units_1.name AS name_1, units_1.parent_id AS parent_id_1, units_1.valid_from AS valid_from_1,
-    units_1.valid_to AS valid_to_1, units_1.created_at AS created_at_3,
-    units_1.updated_at AS updated_at_2
-FROM cases
-    LEFT OUTER JOIN workflow_definitions AS workflow_definitions_1
-        ON workflow_definitions_1.id = cases.workflow_id
-    LEFT OUTER JOIN organs AS organs_1 ON organs_1.id = cases.organ_id
-    LEFT OUTER JOIN units AS units_1 ON units_1.id = cases.unit_id
+    workflow_definitions.key AS workflow_key, workflow_definitions.version AS workflow_version,
+    workflow_definitions.checksum AS workflow_checksum, organs.code AS organ_code,
+    units.code AS unit_code
+FROM cases JOIN workflow_definitions ON workflow_definitions.id = cases.workflow_id
+    JOIN organs ON organs.id = cases.organ_id
+    LEFT OUTER JOIN units ON units.id = cases.unit_id
 WHERE (cases.confidential = false OR cases.unit_id IN (SELECT units_within.id FROM units_within)
         OR cases.registered_by_person_id = %(person)s
         OR cases.case_officer_person_id = %(person)s)
@@ -114,9 +105,9 @@ LIMIT %(limit)s
 """``GET /api/v1/cases?state=…&organ=…`` (default order: registration, i.e. id) for a caller
 with a position in one unit, as the endpoint runs it (``app.cases.search.search``, captured with
 a SQLAlchemy cursor listener): the caller's sight as a recursive walk down from their unit, or
-the cases they registered or are case officer of; the case's workflow (without its document,
-which is deferred), organ and unit joined; keyset on id (the deep page adds ``AND cases.id >
-…``); one row more than the page, to know if another follows."""
+the cases they registered or are case officer of; the case's columns with its workflow's key,
+version and checksum and its organ's and unit's codes joined; keyset on id (the deep page adds
+``AND cases.id > …``); one row more than the page, to know if another follows."""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Request-scoped dependencies: the unit of work, the caller, the admin gate, the list window."""
 
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response
@@ -20,27 +21,53 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
+class OpenTransaction:
+    """The request's session while its transaction is open, for whoever ends it first: the
+    endpoint's thread (``routing.OneHopRoute``, on success) or ``get_session`` (otherwise)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.ended = False
+
+    def end(self, *, commit: bool) -> None:
+        """Commit (or roll back) and close; a failed commit is rolled back and raised."""
+        self.ended = True
+        _end(self.session, commit=commit)
+
+
+_OPEN: ContextVar[OpenTransaction | None] = ContextVar("styrkedja_open_transaction", default=None)
+
+
+def open_transaction() -> OpenTransaction | None:
+    """The transaction ``get_session`` opened for this request, if it did and it is open."""
+    transaction = _OPEN.get()
+    return transaction if transaction is not None and not transaction.ended else None
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One request, one transaction: commit when the route returns, roll back when it raises.
 
     Used with ``scope="function"`` so the commit happens before the response is sent: a client
-    never sees a success for a write that did not commit.
+    never sees a success for a write that did not commit. A route's thread commits as soon as
+    its endpoint returns (``routing.OneHopRoute``); what is left to end here (a failure, or an
+    endpoint of another kind) is ended in a worker thread.
 
     Async, because making a session does no I/O (a connection is taken at its first statement,
-    in the route's thread): only the ending runs in a worker thread, one hop where a sync
-    generator costs two (bench/transitions_http.py).
+    in the route's thread): ending it is the only hop it may cost (bench/transitions_http.py).
     """
     owned = getattr(request.state, "session", None)  # the idempotency middleware's
     if owned is not None:
         yield owned  # it commits or rolls back once the answer is known
         return
-    session: Session = request.app.state.sessionmaker()
+    transaction = OpenTransaction(request.app.state.sessionmaker())
+    _OPEN.set(transaction)
     returned = False
     try:
-        yield session
+        yield transaction.session
         returned = True
     finally:
-        await run_in_threadpool(_end, session, commit=returned)
+        if not transaction.ended:
+            await run_in_threadpool(transaction.end, commit=returned)
 
 
 def _end(session: Session, *, commit: bool) -> None:

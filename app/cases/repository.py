@@ -61,6 +61,13 @@ def definition(session: Session, key: str, version: int) -> WorkflowDefinition |
     return session.scalars(query).one_or_none()
 
 
+def definition_body(session: Session, definition_id: int) -> dict[str, Any]:
+    """A stored version's document (``definitions.engine_of`` builds an engine from it)."""
+    query = select(WorkflowDefinition.body).where(WorkflowDefinition.id == definition_id)
+    body: dict[str, Any] = session.execute(query).scalar_one()
+    return body
+
+
 def definitions(session: Session) -> list[WorkflowDefinition]:
     query = select(WorkflowDefinition).order_by(WorkflowDefinition.key, WorkflowDefinition.version)
     return list(session.scalars(query))

@@ -116,12 +116,17 @@ def _unit_options() -> tuple[Any, ...]:
     return (joinedload(Unit.parent), selectinload(Unit.organs))
 
 
-_UNIT_BY_CODE = select(Unit).options(*_unit_options()).where(Unit.code == bindparam("code"))
-"""Built once, as a registration names its unit (``cases.repository._CASE``)."""
+_UNIT_BY_CODE = (
+    select(Unit)
+    .options(joinedload(Unit.parent), joinedload(Unit.organs))
+    .where(Unit.code == bindparam("code"))
+)
+"""Built once, as a registration names its unit (``cases.repository._CASE``); one unit, so its
+organs are joined in the same round trip (a list loads them by a second, ``_unit_options``)."""
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalars(_UNIT_BY_CODE, {"code": code}).one_or_none()
+    return session.scalars(_UNIT_BY_CODE, {"code": code}).unique().one_or_none()
 
 
 def list_units(

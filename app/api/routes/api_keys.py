@@ -1,14 +1,15 @@
 """API keys for integrations: created by an administrator, shown once, revoked when done."""
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.auth import service
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from app.kit.schemas import Page
 
-router = APIRouter(prefix="/api-keys", tags=["auth"])
+router = api_router(prefix="/api-keys", tags=["auth"])
 
 
 @router.get("", summary="List API keys (never the keys themselves)", responses=responses(400, 403))

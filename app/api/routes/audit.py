@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.api.deps import AdminDep, SessionDep
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.audit import service
 from app.audit.schemas import AuditReport
 from app.kit.pagination import MAX_ID
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = api_router(prefix="/audit", tags=["audit"])
 
 
 @router.get(

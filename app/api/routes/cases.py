@@ -3,11 +3,12 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import Header, Path, Query, Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
 from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
+from app.api.routing import api_router
 from app.cases.models import Case
 from app.cases.schemas import (
     AssessmentRead,
@@ -28,7 +29,7 @@ from app.cases.service import assessments, listing, records, recusals, transitio
 from app.cases.service.definitions import engine_of
 from app.errors import BadRequest
 
-router = APIRouter(prefix="/cases", tags=["cases"])
+router = api_router(prefix="/cases", tags=["cases"])
 
 
 def _etag(response: Response, case: Case) -> CaseRead:
@@ -90,8 +91,7 @@ def list_cases(
         if found.next_cursor is not None
         else None
     )
-    items = [records.to_read(case) for case in found.items]
-    return CasePage(items=items, next=next_url, total=found.total)
+    return CasePage(items=found.items, next=next_url, total=found.total)
 
 
 @router.get(

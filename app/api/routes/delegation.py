@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import Path, Query, Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.delegation import reports, service, subdelegation
 from app.delegation.schemas import (
     Adoption,
@@ -24,7 +25,7 @@ from app.delegation.schemas import (
 )
 from app.kit.clock import today
 
-router = APIRouter(tags=["delegation"])
+router = api_router(tags=["delegation"])
 EntryCode = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 

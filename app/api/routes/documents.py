@@ -1,14 +1,15 @@
 """A case's documents: references to what the diarium holds, never the files."""
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.cases.document_schemas import DocumentCreate, DocumentRead
 from app.cases.service import documents
 from app.kit.schemas import Page
 
-router = APIRouter(prefix="/cases/{case_id}/documents", tags=["documents"])
+router = api_router(prefix="/cases/{case_id}/documents", tags=["documents"])
 
 
 @router.post(

@@ -1,12 +1,13 @@
 """Liveness and readiness for load balancers and container health checks. No authentication."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.routing import api_router
 from app.migrations import current_revision
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = api_router(prefix="/health", tags=["health"])
 
 
 class Live(BaseModel):

@@ -21,6 +21,7 @@ from app.api.deps import (
     page,
 )
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.kit.pagination import MAX_ID
 from app.kit.schemas import Page
 from app.organisation import service
@@ -47,7 +48,7 @@ def _router(
     read_type: Any,
     create: Callable[[Session, Any], Any],
 ) -> APIRouter:
-    router = APIRouter(prefix=f"/{noun}s", tags=["organisation"])
+    router = api_router(prefix=f"/{noun}s", tags=["organisation"])
     convert = read_type.of
     page_type = Page[read_type]
     HoldingId = Annotated[int, Path(alias=f"{noun}_id", ge=1, le=MAX_ID)]

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from anyio import from_thread, to_thread
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import Depends, Header, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
@@ -25,6 +25,7 @@ from app.api.deps import (
 )
 from app.api.openapi import API_PREFIX
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.auth.principal import Principal
 from app.db import session_scope
 from app.errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType
@@ -36,7 +37,7 @@ from app.integrations.inbound.vocabulary import MEDIA_TYPES, ImportFormat, Outco
 from app.kit.hashing import sha256_hex
 from app.kit.schemas import Page
 
-router = APIRouter(prefix="/imports", tags=["imports"])
+router = api_router(prefix="/imports", tags=["imports"])
 MAX_KEY = 255
 PATH = f"{API_PREFIX}/imports"
 """Where imports are posted: the body-size limit and the idempotency middleware treat it apart."""

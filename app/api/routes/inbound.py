@@ -3,11 +3,12 @@ both ways."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import Header, Path, Request, Response, status
 
 from app.api.deps import IdPath, PrincipalDep, SessionDep, located
 from app.api.problems import responses
 from app.api.routes.cases import _if_match
+from app.api.routing import api_router
 from app.cases.service import records
 from app.integrations.inbound.schemas import (
     EXTERNAL_ID_MAX,
@@ -20,7 +21,7 @@ from app.integrations.inbound.schemas import (
 from app.integrations.inbound.service import references, upsert
 from app.integrations.inbound.vocabulary import Outcome
 
-router = APIRouter(tags=["integrations"])
+router = api_router(tags=["integrations"])
 CREATED: dict[int | str, dict[str, Any]] = {201: {"model": UpsertRead, "description": "Created"}}
 
 SystemPath = Annotated[

@@ -1,11 +1,10 @@
 """``/me``: who the service takes the caller to be, and what roles it sees today."""
 
-from fastapi import APIRouter
-
 from app.api.deps import PrincipalDep
+from app.api.routing import api_router
 from app.auth.schemas import GrantRead, MeRead
 
-router = APIRouter(tags=["auth"])
+router = api_router(tags=["auth"])
 
 
 @router.get("/me", summary="The calling person or key, with today's roles")

@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.cases.schemas import Priorities
 from app.cases.service.priorities import priorities
 from app.kit.clock import today
@@ -22,7 +23,7 @@ from app.organisation.schemas import (
 )
 from app.organisation.vocabulary import MembershipRole, OrganKind
 
-router = APIRouter(prefix="/organs", tags=["organisation"])
+router = api_router(prefix="/organs", tags=["organisation"])
 
 
 @router.get("", summary="List organs", responses=responses(400, 404))

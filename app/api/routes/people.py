@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.kit.schemas import Page
 from app.organisation import service
 from app.organisation.schemas import (
@@ -18,7 +19,7 @@ from app.organisation.schemas import (
 from app.organisation.service import people
 from app.organisation.vocabulary import PersonKind
 
-router = APIRouter(prefix="/people", tags=["organisation"])
+router = api_router(prefix="/people", tags=["organisation"])
 
 
 @router.get("", summary="List people", responses=responses(400))

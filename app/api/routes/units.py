@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.kit.clock import today
 from app.kit.schemas import Page
 from app.organisation import service
@@ -14,7 +15,7 @@ from app.organisation.models import Position
 from app.organisation.schemas import EndRequest, PositionRead, UnitCreate, UnitRead, UnitUpdate
 from app.organisation.vocabulary import PositionRole
 
-router = APIRouter(prefix="/units", tags=["organisation"])
+router = api_router(prefix="/units", tags=["organisation"])
 
 
 @router.get("", summary="List units", responses=responses(400, 404))

@@ -3,10 +3,11 @@ sent and how it answered, and sending again what failed."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from app.api.deps import AdminDep, IdPath, SessionDep, WindowDep, located, page
 from app.api.problems import responses
+from app.api.routing import api_router
 from app.integrations.webhooks import service
 from app.integrations.webhooks.schemas import (
     DeliveryRead,
@@ -21,7 +22,7 @@ from app.integrations.webhooks.schemas import (
 from app.integrations.webhooks.vocabulary import LABELS_SV, DeliveryStatus, EventType
 from app.kit.schemas import Page
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = api_router(prefix="/webhooks", tags=["webhooks"])
 
 
 @router.get(

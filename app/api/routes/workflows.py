@@ -2,17 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request, Response, status
+from fastapi import Body, Path, Request, Response, status
 
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, located
 from app.api.problems import responses
 from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
+from app.api.routing import api_router
 from app.cases.models import WorkflowDefinition
 from app.cases.schemas import DefinitionRead, DefinitionSummary
 from app.cases.service import definitions
 from app.workflows.definition import parse
 
-router = APIRouter(prefix="/workflows", tags=["workflows"])
+router = api_router(prefix="/workflows", tags=["workflows"])
 Version = Annotated[int, Path(ge=1, le=100_000)]
 
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.cases import search
-from app.cases.models import Case
 from app.cases.permissions import require_read, sight
-from app.cases.schemas import CaseQuery
+from app.cases.schemas import CaseQuery, CaseRead
+from app.cases.service import records
 from app.errors import BadRequest
 from app.kit.clock import MUNICIPAL_TIME, utcnow
 from app.kit.pagination import InvalidCursor, Position, decode_position, encode_position
@@ -20,7 +20,7 @@ from app.organisation.service.structure import get_organ, get_unit
 
 @dataclass(frozen=True)
 class CaseList:
-    items: list[Case]
+    items: list[CaseRead]
     next_cursor: str | None
     total: int | None
 
@@ -39,7 +39,7 @@ def list_cases(
         rows = rows[:limit]
         next_cursor = encode_position(search.position_of(rows[-1], query.sort))
     total = search.count(session, where, seeing) if query.total else None
-    return CaseList(rows, next_cursor, total)
+    return CaseList(records.listed_read(session, rows), next_cursor, total)
 
 
 def _filter(session: Session, query: CaseQuery) -> search.CaseFilter:

@@ -1,8 +1,10 @@
 """Cases as records: register, read, list, and append to their history."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Row, Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -27,6 +29,8 @@ from app.integrations.webhooks import outbox
 from app.kit.clock import utcnow
 from app.organisation import repository as org_repo
 from app.organisation.service.common import unique
+from app.workflows.engine import Engine
+from app.workflows.registry import engine_by_checksum
 
 WORKFLOW = "measure"
 
@@ -288,7 +292,51 @@ def events(session: Session, principal: Principal, case_id: int) -> list[CaseEve
 
 
 def to_read(case: Case) -> CaseRead:
-    state = engine_of(case.workflow).definition.state(case.state)
+    return read_of(
+        case,
+        engine=engine_of(case.workflow),
+        workflow=WorkflowRef(key=case.workflow.key, version=case.workflow.version),
+        organ=case.organ.code,
+        unit=case.unit.code if case.unit else None,
+        now=utcnow(),
+    )
+
+
+def listed_read(session: Session, rows: Sequence[Row[Any]]) -> list[CaseRead]:
+    """A page of ``search.search`` rows as readers see them; a workflow version this process
+    has not built yet is read once, by id."""
+    now = utcnow()
+
+    def engine(row: Row[Any]) -> Engine:
+        return engine_by_checksum(
+            row.workflow_checksum, lambda: repo.definition_body(session, row.workflow_id)
+        )
+
+    return [
+        read_of(
+            row,
+            engine=engine(row),
+            workflow=WorkflowRef(key=row.workflow_key, version=row.workflow_version),
+            organ=row.organ_code,
+            unit=row.unit_code,
+            now=now,
+        )
+        for row in rows
+    ]
+
+
+def read_of(
+    case: Case | Row[Any],
+    *,
+    engine: Engine,
+    workflow: WorkflowRef,
+    organ: str,
+    unit: str | None,
+    now: datetime,
+) -> CaseRead:
+    """A case as readers see it, from its columns (an ORM case or a listed row) and what the
+    caller looked up of what it refers to."""
+    state = engine.definition.state(case.state)
     priority = (
         Priority(period=case.priority_period, score=case.priority_score, rank=case.priority_rank)
         if case.priority_period
@@ -300,8 +348,8 @@ def to_read(case: Case) -> CaseRead:
         title=case.title,
         problem=case.problem,
         description=case.description,
-        organ=case.organ.code,
-        unit=case.unit.code if case.unit else None,
+        organ=organ,
+        unit=unit,
         matter_type=case.matter_type,
         origin=Origin(case.origin),
         origin_case_id=case.origin_case_id,
@@ -311,7 +359,7 @@ def to_read(case: Case) -> CaseRead:
         confidential=case.confidential,
         secrecy=registry.read(case),
         case_officer_id=case.case_officer_person_id,
-        workflow=WorkflowRef(key=case.workflow.key, version=case.workflow.version),
+        workflow=workflow,
         state=case.state,
         state_label_sv=state.label_sv,
         state_label_en=state.label_en,
@@ -320,7 +368,7 @@ def to_read(case: Case) -> CaseRead:
         pending_referral=case.pending_referral,
         priority=priority,
         due_at=case.due_at,
-        overdue=is_overdue(case.due_at, utcnow()),
+        overdue=is_overdue(case.due_at, now),
         version=case.version,
         created_at=case.created_at,
         updated_at=case.updated_at,

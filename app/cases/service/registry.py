@@ -9,7 +9,9 @@ none. The case officer is an employee: preparing a case is the administration's 
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
@@ -69,7 +71,7 @@ def _invalid(message_en: str, message_sv: str) -> InvalidInput:
     return InvalidInput(message_en, message_sv, code="SECRECY_MARKING_INVALID", field="secrecy")
 
 
-def kept(case: Case) -> Marking | None:
+def kept(case: Case | Row[Any]) -> Marking | None:
     if case.secrecy_provision is None or case.secrecy_marked_on is None:
         return None
     return Marking(case.secrecy_provision, case.secrecy_marked_on, case.secrecy_marked_by or "")
@@ -92,7 +94,7 @@ def as_json(carried: Marking | None) -> dict[str, str] | None:
     }
 
 
-def read(case: Case) -> SecrecyRead | None:
+def read(case: Case | Row[Any]) -> SecrecyRead | None:
     carried = kept(case)
     if carried is None:
         return None

@@ -1,0 +1,58 @@
+"""Every route of the API is an ``OneHopRoute``: a plain-function endpoint runs in a worker thread
+together with the end of its request's transaction, in one hop from the event loop.
+
+FastAPI runs a plain endpoint in the threadpool, then checks its answer against the response
+model in the threadpool again, and the session dependency ends the transaction in a third hop.
+Each hop costs a request a little CPU and a wait for the interpreter (bench/transitions_http.py:
+a quarter of ``GET /api/v1/me``'s time went to them). Here the endpoint is wrapped in a
+coroutine that makes one hop: the endpoint, then the commit of the session ``get_session``
+opened for the request (``deps.open_transaction``); the answer, already a model, is checked on
+the loop. Sessions the idempotency middleware owns are ended by it, as before. What the
+endpoint raises is raised as before, and its transaction rolled back by the dependency.
+"""
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import OpenTransaction, open_transaction
+
+
+class OneHopRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _in_one_hop(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def api_router(**kwargs: Any) -> APIRouter:
+    """An ``APIRouter`` whose routes are ``OneHopRoute``s."""
+    return APIRouter(route_class=OneHopRoute, **kwargs)
+
+
+def _in_one_hop(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as a coroutine with the same signature (FastAPI reads its parameters and
+    answer through ``__wrapped__``)."""
+
+    @functools.wraps(function)
+    async def endpoint(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(_then_commit, function, open_transaction(), args, kwargs)
+
+    return endpoint
+
+
+def _then_commit(
+    function: Callable[..., Any],
+    transaction: OpenTransaction | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    result = function(*args, **kwargs)
+    if transaction is not None:
+        transaction.end(commit=True)
+    return result

@@ -1,0 +1,22 @@
+"""Every route of the API's routers is a ``OneHopRoute``: its endpoint and the commit of its
+transaction run in one worker thread (``app.api.routing``)."""
+
+from fastapi.routing import APIRoute
+
+from app.api.routing import OneHopRoute
+
+
+def routers_routes(app) -> list[APIRoute]:
+    """The routes of the routers the app includes (FastAPI keeps each as an included router)."""
+    return [
+        route
+        for included in app.routes
+        for route in getattr(getattr(included, "original_router", None), "routes", [])
+        if isinstance(route, APIRoute)
+    ]
+
+
+def test_every_route_of_the_api_is_one_hop(app):
+    routes = routers_routes(app)
+    assert len(routes) > 50
+    assert [route.path for route in routes if not isinstance(route, OneHopRoute)] == []
