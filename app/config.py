@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     database_echo: bool = False
     database_pool_size: int = Field(default=20, ge=1, description="PostgreSQL connections kept")
     database_max_overflow: int = Field(default=10, ge=0, description="Extra ones under load")
+    database_pool_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        description="How long a request waits for a free connection before it is answered 503",
+    )
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     request_threads: int = Field(
         default=100,

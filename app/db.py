@@ -65,6 +65,7 @@ def make_engine(
     sqlite_busy_timeout_ms: int = 5000,
     pool_size: int = 20,
     max_overflow: int = 10,
+    pool_timeout_s: float = 30,
 ) -> Engine:
     """The pool should hold as many connections as requests run at once (the threadpool's
     workers), so connections are reused rather than opened and closed under load."""
@@ -75,7 +76,12 @@ def make_engine(
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     return create_engine(
-        url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout_s,
     )
 
 

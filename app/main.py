@@ -78,13 +78,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
+            pool_timeout_s=settings.database_pool_timeout_s,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        # A sync route's answer is validated in a pool thread before the session dependency
-        # commits. With anyio's default of 40 threads, 40 requests waiting behind one row lock
-        # (or for a connection) left the lock holder no thread to finish in: every request
-        # stalled until the connection pool timed out (tests/cases/test_concurrency.py).
+        # Requests' blocking work runs in anyio's threads (app.api.routing: sign-in in one, the
+        # endpoint and its commit in another). A request waiting for a row lock or for a
+        # connection keeps its thread, so there must be more threads than such requests ever
+        # are at once; anyio's default of 40 was too few (tests/cases/test_concurrency.py).
         to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         dispatcher = None
         if settings.webhook_dispatch:  # serve --dispatch: webhooks sent from this process too

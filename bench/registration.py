@@ -3,13 +3,15 @@
 What: the demo's registrar registers new cases (``POST /api/v1/cases``), each client in one of
 the demo's four committees and boards (BUN, SN, KS, TN; client n in the n-th modulo four), in
 a department of its administration, each case with its own title. Per request the service
-authenticates the caller, reads the organ, the unit and the published workflow (twice: whether
-the shipped version is stored, then the newest), takes the next number of the organ's diary
-series for the year (an upsert that locks the series row until the commit, so registrations in
-one organ queue there), inserts the case (with its diary sort key and its deadline, which the
-workflow version's limits give: none for a case of origin operations in 'proposed' under measure
-v2), seals its first event (``registered``, the request and the number given) and sets the
-case's chain head, commits and answers the case: 13 statements, one transaction.
+authenticates the caller (one statement), reads the organ, the unit with the organs it serves
+and the newest version of the workflow (one statement each), takes the next number of the
+organ's diary series for the year (an upsert that locks the series row until the commit, so
+registrations in one organ queue there), inserts the case in a savepoint (with its diary sort
+key and its deadline, which the workflow version's limits give: none for a case of origin
+operations in 'proposed' under measure v2), seals its first event (``registered``, the request
+and the number given), sets the case's chain head and writes the event's outbox row, commits
+and answers the case: 13 statements with BEGIN, the savepoint's two and COMMIT, one
+transaction (and the pool's ping of the connection).
 
 Raw SQL: psycopg 3 from as many threads, each on its own connection, doing exactly those writes:
 the series upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING last_seq``), ``INSERT`` the case

@@ -23,7 +23,7 @@ IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 class OpenTransaction:
     """The request's session while its transaction is open, for whoever ends it first: the
-    endpoint's thread (``routing.OneHopRoute``, on success) or ``get_session`` (otherwise)."""
+    endpoint's thread (``routing.OneHopRoute``) or ``get_session`` (otherwise)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -49,8 +49,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Used with ``scope="function"`` so the commit happens before the response is sent: a client
     never sees a success for a write that did not commit. A route's thread commits as soon as
-    its endpoint returns (``routing.OneHopRoute``); what is left to end here (a failure, or an
-    endpoint of another kind) is ended in a worker thread.
+    its endpoint returns, or rolls back as soon as it raises (``routing.OneHopRoute``); what is
+    left to end here (an endpoint of another kind, a failure before it ran) is ended in a worker
+    thread.
 
     Async, because making a session does no I/O (a connection is taken at its first statement,
     in the route's thread): ending it is the only hop it may cost (bench/transitions_http.py).

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from app.errors import StyrkedjaError
@@ -185,6 +186,18 @@ def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return _unexpected_error(request, exc)
 
 
+def _no_free_connection(request: Request, exc: Exception) -> JSONResponse:
+    """Every connection of the pool stayed taken for the pool's whole timeout: the worker is
+    overloaded. The request never had a connection, so it changed nothing; it may retry."""
+    return problem_response(
+        503,
+        "DATABASE_BUSY",
+        "Every database connection stayed busy; nothing was changed. Retry.",
+        "Alla databasanslutningar var upptagna; inget ändrades. Försök igen.",
+        headers={"Retry-After": "1"},
+    )
+
+
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -200,6 +213,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(PoolTimeout, _no_free_connection)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -6,9 +6,9 @@ model in the threadpool again, and the session dependency ends the transaction i
 Each hop costs a request a little CPU and a wait for the interpreter (bench/transitions_http.py:
 a quarter of ``GET /api/v1/me``'s time went to them). Here the endpoint is wrapped in a
 coroutine that makes one hop: the endpoint, then the commit of the session ``get_session``
-opened for the request (``deps.open_transaction``); the answer, already a model, is checked on
-the loop. Sessions the idempotency middleware owns are ended by it, as before. What the
-endpoint raises is raised as before, and its transaction rolled back by the dependency.
+opened for the request (``deps.open_transaction``), or its rollback if the endpoint raised; the
+answer, already a model, is checked on the loop. Sessions the idempotency middleware owns are
+ended by it, as before. What the endpoint raises is raised as before.
 """
 
 import functools
@@ -52,7 +52,15 @@ def _then_commit(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> Any:
-    result = function(*args, **kwargs)
+    """Run the endpoint, then commit; if it raises, roll back. Either way in this thread: a
+    request holding a row lock releases it without waiting for another thread, which may all be
+    taken by requests waiting for that lock (tests/cases/test_concurrency.py)."""
+    try:
+        result = function(*args, **kwargs)
+    except BaseException:
+        if transaction is not None:
+            transaction.end(commit=False)
+        raise
     if transaction is not None:
         transaction.end(commit=True)
     return result

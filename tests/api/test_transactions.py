@@ -84,3 +84,38 @@ def test_sqlite_lost_write_race_is_503_and_writes_nothing(backend, databases, se
     assert response.headers["retry-after"] == "1"
     assert organ(engine, "SN") is None
     engine.dispose()
+
+
+def test_no_free_connection_is_503_and_writes_nothing(backend, databases, settings):
+    """The one connection of the pool is taken for longer than the pool waits: 503 with
+    Retry-After, never a 500, and nothing written."""
+    if backend != "postgresql":
+        pytest.skip("the connection pool is PostgreSQL's; SQLite connects per session")
+    url = databases(backend)
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    with session_scope(make_sessionmaker(engine)) as session:
+        headers = bearer(settings, make_registrar(session).username)
+    app = create_app(
+        settings.model_copy(
+            update={
+                "database_url": url,
+                "database_pool_size": 1,
+                "database_max_overflow": 0,
+                "database_pool_timeout_s": 0.2,
+            }
+        )
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        taken = app.state.engine.connect()
+        try:
+            body = {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11}
+            response = client.post("/api/v1/organs", json=body, headers=headers)
+        finally:
+            taken.close()
+        assert client.get("/api/v1/me", headers=headers).status_code == 200  # free again
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_BUSY"
+    assert response.headers["retry-after"] == "1"
+    assert organ(engine, "SN") is None
+    engine.dispose()

@@ -69,8 +69,35 @@ def test_a_lost_race_is_409_and_writes_one_event(postgres_engine):
 def crowd(postgres_engine):
     """The app as deployed (its own engine, a transaction per request, no test session), a
     person, and ``CROWD_ROUNDS`` cases they registered, still proposals they may withdraw."""
-    url = postgres_engine.url.render_as_string(hide_password=False)
-    settings = Settings(database_url=url, jwt_secret=SecretStr(TEST_JWT_SECRET))
+    yield from _crowd(postgres_engine)
+
+
+@pytest.fixture
+def crowd_with_few_threads(postgres_engine):
+    """The same with eight request threads for fifty requests, on connections that give up
+    waiting for a row lock after ten seconds (a stall fails the test instead of hanging it).
+    Every request keeps its connection from sign-in to commit, so the pool holds one for each:
+    with fewer, the requests waiting for a thread hold them all, every thread waits in a
+    sign-in for a connection, and the pool gives up (503 DATABASE_BUSY)."""
+    yield from _crowd(postgres_engine, request_threads=8, pool_size=THREADS, lock_timeout_ms=10_000)
+
+
+def _crowd(
+    postgres_engine,
+    *,
+    request_threads: int = 100,
+    pool_size: int = 20,
+    lock_timeout_ms: int | None = None,
+):
+    url = postgres_engine.url
+    if lock_timeout_ms is not None:
+        url = url.update_query_dict({"options": f"-c lock_timeout={lock_timeout_ms}"})
+    settings = Settings(
+        database_url=url.render_as_string(hide_password=False),
+        jwt_secret=SecretStr(TEST_JWT_SECRET),
+        request_threads=request_threads,
+        database_pool_size=pool_size,
+    )
     factory = make_sessionmaker(postgres_engine)
     with session_scope(factory) as session:
         make_organ(session, code="BUN")
@@ -146,6 +173,19 @@ def test_fifty_with_the_same_etag_one_moves_the_rest_are_412_and_one_event_is_wr
     ]
 
     assert outcomes == [Counter({(200, None): 1, (412, "PRECONDITION_FAILED"): THREADS - 1})] * len(
+        case_ids
+    )
+    assert _history(factory, case_ids) == (dict.fromkeys(case_ids, 2), {("withdrawn", 2)})
+
+
+def test_fifty_behind_one_row_lock_do_not_stall_eight_request_threads(crowd_with_few_threads):
+    """The requests waiting for the case's row lock hold all eight threads; the one holding the
+    lock commits in the thread it runs in (``app.api.routing``), so it needs none of theirs."""
+    client, headers, case_ids, factory = crowd_with_few_threads
+
+    outcomes = [_stampede(client, headers, case_id) for case_id in case_ids]
+
+    assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
         case_ids
     )
     assert _history(factory, case_ids) == (dict.fromkeys(case_ids, 2), {("withdrawn", 2)})
