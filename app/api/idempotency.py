@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from anyio import to_thread
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem_response
+from app.api.problems import pool_busy_response, problem_response
 from app.idempotency import store
 from app.kit.clock import utcnow
 from app.kit.hashing import sha256_hex
@@ -63,6 +64,8 @@ class Idempotency:
             await self._handle(
                 scope, send, session, sha256_hex(credential.decode()), text, request_hash, body
             )
+        except PoolTimeout:  # before the app's handlers: answered as they answer it
+            await pool_busy_response()(scope, receive, send)
         finally:
             await to_thread.run_sync(session.close)
 

@@ -188,12 +188,17 @@ def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _no_free_connection(request: Request, exc: Exception) -> JSONResponse:
     """Every connection of the pool stayed taken for the pool's whole timeout: the worker is
-    overloaded. The request never had a connection, so it changed nothing; it may retry."""
+    overloaded. A request gets its connection at its first statement, so it mostly changed
+    nothing (an import may have committed its first batches; its job says which)."""
+    return pool_busy_response()
+
+
+def pool_busy_response() -> JSONResponse:
     return problem_response(
         503,
         "DATABASE_BUSY",
-        "Every database connection stayed busy; nothing was changed. Retry.",
-        "Alla databasanslutningar var upptagna; inget ändrades. Försök igen.",
+        "Every database connection stayed busy; the request could not be completed. Retry.",
+        "Alla databasanslutningar var upptagna; anropet kunde inte slutföras. Försök igen.",
         headers={"Retry-After": "1"},
     )
 

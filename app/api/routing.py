@@ -9,6 +9,11 @@ coroutine that makes one hop: the endpoint, then the commit of the session ``get
 opened for the request (``deps.open_transaction``), or its rollback if the endpoint raised; the
 answer, already a model, is checked on the loop. Sessions the idempotency middleware owns are
 ended by it, as before. What the endpoint raises is raised as before.
+
+The commit comes before the answer is checked against its model: the endpoints build their
+answers as those models, so the check does not fail in practice; one that did would be a 500
+after the write committed. A generator endpoint, or an answer streamed from the session, would
+find the session already ended: none is one, and a generator endpoint is left unwrapped.
 """
 
 import functools
@@ -25,7 +30,7 @@ from app.api.deps import OpenTransaction, open_transaction
 
 class OneHopRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if not inspect.iscoroutinefunction(endpoint):
+        if not (inspect.iscoroutinefunction(endpoint) or inspect.isgeneratorfunction(endpoint)):
             endpoint = _in_one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
 

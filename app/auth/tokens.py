@@ -25,8 +25,8 @@ class Verified(NamedTuple):
     time it is valid in (seconds since the epoch; ``not_before`` 0 when it sets none)."""
 
     username: str
-    expires: float
-    not_before: float
+    expires: int
+    not_before: int
 
 
 def _invalid(reason_en: str, reason_sv: str, code: str = "TOKEN_INVALID") -> Unauthenticated:
@@ -138,7 +138,7 @@ class TokenVerifier:
                 f"The claim {self._claim!r} does not name a person.",
                 f"Anspråket {self._claim!r} anger ingen person.",
             )
-        return Verified(username, float(claims["exp"]), float(claims.get("nbf", 0)))
+        return Verified(username, int(claims["exp"]), int(claims.get("nbf", 0)))
 
 
 def mint(settings: Settings, username: str, ttl: timedelta) -> str:

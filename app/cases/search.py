@@ -224,7 +224,7 @@ def _filtered(session: Session, query: Q, where: CaseFilter, sight: Sight) -> Q:
     )
     conditions += [column.in_(values) for values, column in pairs if values]
     if where.unit_ids:
-        conditions.append(Case.unit_id.in_(units_within(where.unit_ids)))
+        conditions.append(Case.unit_id.in_(units_within(where.unit_ids, "filtered_units")))
     if where.flags:
         conditions.append(_has_flags(session, where.flags))
     if where.overdue_at is not None:

@@ -83,8 +83,10 @@ def append_event(
         # On the connection: the session would first flush the case's changes, which are
         # written once, at the end of the step (flush_checked).
         event.id = session.connection().execute(_INSERT_EVENT, _event_row(event)).scalar_one()
-    except IntegrityError as exc:  # another request appended this seq first
-        raise _changed_meanwhile() from exc
+    except IntegrityError as exc:
+        if not _seq_taken(exc):
+            raise
+        raise _changed_meanwhile() from exc  # another request appended this seq first
     make_transient_to_detached(event)
     session.add(event)
     if event.seq == 1:
@@ -115,6 +117,15 @@ _SET_FIRST_HEAD = (
         updated_at=bindparam("updated_at"),
     )
 )
+
+
+def _seq_taken(exc: IntegrityError) -> bool:
+    """Whether the database refused the event for its sequence number (the unique key
+    uq_case_events_case_id_seq, as each database words it), not for anything else."""
+    message = str(exc.orig)
+    return "uq_case_events_case_id_seq" in message or "case_events.case_id, case_events.seq" in (
+        message
+    )
 
 
 def _event_row(event: CaseEvent) -> dict[str, Any]:
