@@ -1,10 +1,10 @@
-"""Every route of the API is an ``OneHopRoute``: a plain-function endpoint runs in a worker thread
+"""Every route of the API is a ``OneHopRoute``: a plain-function endpoint runs in a worker thread
 together with the end of its request's transaction, in one hop from the event loop.
 
 FastAPI runs a plain endpoint in the threadpool, then checks its answer against the response
 model in the threadpool again, and the session dependency ends the transaction in a third hop.
-Each hop costs a request a little CPU and a wait for the interpreter (bench/transitions_http.py:
-a quarter of ``GET /api/v1/me``'s time went to them). Here the endpoint is wrapped in a
+Each hop costs a request a little CPU and a wait for the interpreter (py-spy on ``GET
+/api/v1/me``: about a fifth of its server time; bench/README.md). Here the endpoint is wrapped in a
 coroutine that makes one hop: the endpoint, then the commit of the session ``get_session``
 opened for the request (``deps.open_transaction``), or its rollback if the endpoint raised; the
 answer, already a model, is checked on the loop. Sessions the idempotency middleware owns are
