@@ -196,18 +196,24 @@ def event_count(session: Session, case_id: int) -> int:
 # Diary numbers
 
 
+_INSERTS: dict[str, Callable[[type[DiarySeries]], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+"""Each database's INSERT with ON CONFLICT. An upsert on the series row locks it (PostgreSQL)
+until the transaction ends; SQLite's single writer serialises registrations anyway."""
+
+
 def _series_upsert(
     session: Session, organ_id: int, year: int, seq: int
 ) -> postgresql.Insert | sqlite.Insert:
-    """INSERT … ON CONFLICT DO UPDATE on the series row, which locks it (PostgreSQL) until the
-    transaction ends; SQLite's single writer serialises registrations anyway."""
     row = {"organ_id": organ_id, "year": year, "last_seq": seq}
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(DiarySeries).values(row)
-    return sqlite.insert(DiarySeries).values(row)
+    return _INSERTS[session.get_bind().dialect.name](DiarySeries).values(row)
 
 
-def _next_in_series(insert: Callable[[type[DiarySeries]], Any]) -> Executable:
+def _next_in_series(
+    insert: Callable[[type[DiarySeries]], postgresql.Insert | sqlite.Insert],
+) -> Executable:
     upsert = insert(DiarySeries).values(
         organ_id=bindparam("organ_id"), year=bindparam("year"), last_seq=1
     )
@@ -218,11 +224,8 @@ def _next_in_series(insert: Callable[[type[DiarySeries]], Any]) -> Executable:
     return statement
 
 
-_NEXT_IN_SERIES = {
-    "postgresql": _next_in_series(postgresql.insert),
-    "sqlite": _next_in_series(sqlite.insert),
-}
-"""Built once per dialect: every registration takes a number (``_CASE``)."""
+_NEXT_IN_SERIES = {name: _next_in_series(insert) for name, insert in _INSERTS.items()}
+"""Built once per database: every registration takes a number (``_CASE``)."""
 
 
 def next_in_series(session: Session, organ_id: int, year: int) -> int:

@@ -79,24 +79,19 @@ def crowd_with_few_threads(postgres_engine):
     Every request keeps its connection from sign-in to commit, so the pool holds one for each:
     with fewer, the requests waiting for a thread hold them all, every thread waits in a
     sign-in for a connection, and the pool gives up (503 DATABASE_BUSY)."""
-    yield from _crowd(postgres_engine, request_threads=8, pool_size=THREADS, lock_timeout_ms=10_000)
+    yield from _crowd(
+        postgres_engine, lock_timeout_ms=10_000, request_threads=8, database_pool_size=THREADS
+    )
 
 
-def _crowd(
-    postgres_engine,
-    *,
-    request_threads: int = 100,
-    pool_size: int = 20,
-    lock_timeout_ms: int | None = None,
-):
+def _crowd(postgres_engine, *, lock_timeout_ms: int | None = None, **settings_given):
     url = postgres_engine.url
     if lock_timeout_ms is not None:
         url = url.update_query_dict({"options": f"-c lock_timeout={lock_timeout_ms}"})
     settings = Settings(
         database_url=url.render_as_string(hide_password=False),
         jwt_secret=SecretStr(TEST_JWT_SECRET),
-        request_threads=request_threads,
-        database_pool_size=pool_size,
+        **settings_given,
     )
     factory = make_sessionmaker(postgres_engine)
     with session_scope(factory) as session:

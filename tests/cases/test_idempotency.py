@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app import migrations
 from app.cases.models import Case, CaseEvent
-from app.db import make_engine, make_sessionmaker
+from app.db import make_sessionmaker
 from app.idempotency import store
 from app.idempotency.models import IdempotencyRecord
 from app.kit.clock import utcnow
@@ -103,16 +102,6 @@ def test_a_malformed_key_is_400(client, world, session, key):
 def test_without_a_key_nothing_is_kept(client, world, session):
     assert client.post("/api/v1/cases", json=CASE, headers=world.registrar).status_code == 201
     assert count(session, IdempotencyRecord) == 0
-
-
-@pytest.fixture
-def postgres_engine(backend, databases):
-    if backend != "postgresql":
-        pytest.skip("waiting on another transaction's claim is a PostgreSQL matter")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_a_concurrent_retry_waits_for_the_first_and_gets_its_answer(postgres_engine):

@@ -119,13 +119,14 @@ _SET_FIRST_HEAD = (
 )
 
 
+_SEQ_TAKEN = ("uq_case_events_case_id_seq", "case_events.case_id, case_events.seq")
+"""How PostgreSQL and SQLite name the unique key on an event's (case, seq) when they refuse it."""
+
+
 def _seq_taken(exc: IntegrityError) -> bool:
-    """Whether the database refused the event for its sequence number (the unique key
-    uq_case_events_case_id_seq, as each database words it), not for anything else."""
+    """Whether the database refused the event for its sequence number, not for anything else."""
     message = str(exc.orig)
-    return "uq_case_events_case_id_seq" in message or "case_events.case_id, case_events.seq" in (
-        message
-    )
+    return any(name in message for name in _SEQ_TAKEN)
 
 
 def _event_row(event: CaseEvent) -> dict[str, Any]:
