@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a request waits for a free connection before it is answered 503",
     )
+    database_ping_after_idle_s: float = Field(
+        default=10,
+        ge=0,
+        description="A pooled connection idle this long is pinged before use (0: before every use)",
+    )
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     request_threads: int = Field(
         default=100,

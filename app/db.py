@@ -5,13 +5,14 @@ SQLAlchemy-managed transactions (the pysqlite driver's own are switched off so s
 PostgreSQL is reached through psycopg 3.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -66,6 +67,7 @@ def make_engine(
     pool_size: int = 20,
     max_overflow: int = 10,
     pool_timeout_s: float = 30,
+    ping_after_idle_s: float = 10,
 ) -> Engine:
     """The pool should hold as many connections as requests run at once (the threadpool's
     workers), so connections are reused rather than opened and closed under load."""
@@ -75,14 +77,46 @@ def make_engine(
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
     )
+    _ping_when_idle(engine, ping_after_idle_s)
+    return engine
+
+
+_IDLE_SINCE = "styrkedja_idle_since"
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Ping a pooled connection before use only if it has lain idle ``idle_s`` or longer; one
+    that does not answer is replaced, and the request never sees it.
+
+    SQLAlchemy's ``pool_pre_ping`` pings before every use: a round trip per request, about a
+    tenth of what PostgreSQL does for a whole list request (bench/README.md). Under load a
+    connection is back in use within milliseconds and needs none. The price: a connection that
+    broke less than ``idle_s`` ago (the server restarted under load) fails the statement it
+    is used for. That request is answered 503 ``DATABASE_UNAVAILABLE`` and SQLAlchemy then
+    replaces every connection of the pool that was opened before the failure.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # the pool closes this connection and checks out another (up to three tries)
+            raise exc.DisconnectionError("the pooled connection did not answer a ping") from error
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -104,6 +138,41 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_reading_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for requests that only read (GET, HEAD).
+
+    On PostgreSQL their statements run outside a transaction (autocommit): each sees the data
+    as of its own start, which is all that PostgreSQL's default READ COMMITTED gives a statement
+    inside a transaction too, and the request saves the round trips of BEGIN and COMMIT, two of
+    a list request's six (bench/README.md). Only SELECT and WITH statements may run in them;
+    anything else is a bug and raises before it reaches the database, since outside a
+    transaction each statement would commit on its own. On SQLite a transaction costs no round
+    trip and gives a request's reads one snapshot, so its reading sessions are the ordinary
+    ones."""
+    if engine.dialect.name != "postgresql":
+        return make_sessionmaker(engine)
+    reading = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @event.listens_for(reading, "before_cursor_execute")
+    def _reads_only(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        refuse_unless_read(statement)
+
+    return sessionmaker(bind=reading, expire_on_commit=False)
+
+
+_READS = frozenset({"SELECT", "WITH"})
+
+
+def refuse_unless_read(statement: str) -> None:
+    """Raise ``ReadOnlyViolation`` unless ``statement`` is a SELECT (or WITH … SELECT)."""
+    if statement.split(None, 1)[0].upper() not in _READS:
+        raise ReadOnlyViolation(f"a reading session was asked to run: {statement[:80]}")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A statement other than a read in a session of ``make_reading_sessionmaker``."""
 
 
 @contextmanager

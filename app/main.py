@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from app import __doc__ as product_summary
 from app.api import openapi, problems
+from app.api.deps import ending_limiter
 from app.api.idempotency import Idempotency
 from app.api.middleware import BodySizeLimit, RefuseNulBytes
 from app.api.openapi import API_PREFIX
@@ -38,7 +39,7 @@ from app.api.routes import (
 )
 from app.auth.tokens import TokenVerifier
 from app.config import Settings, get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_reading_sessionmaker, make_sessionmaker
 from app.integrations.webhooks.runner import BackgroundDispatcher
 from app.migrations import head_revision
 
@@ -79,9 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
             pool_timeout_s=settings.database_pool_timeout_s,
+            ping_after_idle_s=settings.database_ping_after_idle_s,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.reading_sessionmaker = make_reading_sessionmaker(engine)
+        app.state.ending_limiter = ending_limiter()
         # Requests' blocking work runs in anyio's threads (app.api.routing: sign-in in one, the
         # endpoint and its commit in another). A request waiting for a row lock or for a
         # connection keeps its thread, so there must be more threads than such requests ever

@@ -8,20 +8,22 @@ releases), so tests never see each other's rows.
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextvars import ContextVar
+from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import migrations
-from app.api.deps import get_session
+from app.api.deps import get_session, reads_only
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, refuse_unless_read
 from app.main import create_app
 
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -89,8 +91,26 @@ def database_url(backend: str, databases: DatabaseFactory) -> str:
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     migrations.upgrade(engine)
+    event.listen(engine, "before_cursor_execute", _reads_only_while_reading)
     yield engine
     engine.dispose()
+
+
+READING: ContextVar[bool] = ContextVar("tests_reading", default=False)
+"""Set while the test's session serves a request that only reads: the app runs those in sessions
+that can only read (``db.make_reading_sessionmaker``), and the tests' shared session is held to
+the same."""
+
+
+def _reads_only_while_reading(
+    _connection: Connection, _cursor: Any, statement: str, *_rest: Any
+) -> None:
+    if READING.get() and statement.split(None, 1)[0].upper() not in _TEST_TRANSACTION_CONTROL:
+        refuse_unless_read(statement)
+
+
+_TEST_TRANSACTION_CONTROL = frozenset({"SAVEPOINT", "RELEASE", "ROLLBACK"})
+"""The test session's savepoints (join_transaction_mode="create_savepoint")."""
 
 
 @pytest.fixture
@@ -128,7 +148,10 @@ def override_session(app: FastAPI, session: Session) -> None:
     """Make the app use the test's session; its commits release a savepoint, its rollbacks undo
     only the request's work."""
 
-    def test_session() -> Iterator[Session]:
+    async def test_session(request: Request) -> AsyncIterator[Session]:
+        # async, so that READING is set in the request's own context, which its endpoint's
+        # thread copies
+        READING.set(reads_only(request))
         try:
             yield session
             session.commit()

@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.auth.principal import Principal
 from app.auth.service import authenticate
@@ -29,7 +29,7 @@ class OpenTransaction:
         self.session = session
         self.ended = False
 
-    def end(self, *, commit: bool) -> None:
+    def end(self, commit: bool) -> None:
         """Commit (or roll back) and close; a failed commit is rolled back and raised."""
         self.ended = True
         _end(self.session, commit=commit)
@@ -51,7 +51,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     never sees a success for a write that did not commit. A route's thread commits as soon as
     its endpoint returns, or rolls back as soon as it raises (``routing.OneHopRoute``); what is
     left to end here (an endpoint of another kind, a failure before it ran) is ended in a worker
-    thread.
+    thread. A request that only reads (a GET; ``routing.OneHopRoute.reads_only``) gets a
+    session that can only read (``db.make_reading_sessionmaker``).
 
     Async, because making a session does no I/O (a connection is taken at its first statement,
     in the route's thread): ending it is the only hop it may cost (bench/transitions_http.py).
@@ -60,7 +61,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     if owned is not None:
         yield owned  # it commits or rolls back once the answer is known
         return
-    transaction = OpenTransaction(request.app.state.sessionmaker())
+    factory = (
+        request.app.state.reading_sessionmaker
+        if reads_only(request)
+        else request.app.state.sessionmaker
+    )
+    transaction = OpenTransaction(factory())
     _OPEN.set(transaction)
     returned = False
     try:
@@ -68,7 +74,32 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         returned = True
     finally:
         if not transaction.ended:
-            await run_in_threadpool(transaction.end, commit=returned)
+            await in_ending_thread(request.app, transaction.end, returned)
+
+
+ENDING_THREADS = 8
+"""Threads of their own for ending transactions outside an endpoint's thread (the idempotency
+middleware's, and ``get_session``'s leftovers), apart from the threads requests run in.
+
+A transaction that took a row lock keeps it until it ends. If it needed one of the request
+threads to end in, and every one of them held a request waiting for that lock, nothing would
+move until the lock wait timed out (tests/cases/test_concurrency.py). Ending never waits for
+another request, so a few threads of its own are always free soon enough."""
+
+
+def ending_limiter() -> CapacityLimiter:
+    """For the app's lifespan (a limiter belongs to its event loop)."""
+    return CapacityLimiter(ENDING_THREADS)
+
+
+async def in_ending_thread(app: Any, function: Callable[..., R], *args: Any) -> R:
+    """``function(*args)`` in one of the ``ENDING_THREADS``."""
+    return await to_thread.run_sync(function, *args, limiter=app.state.ending_limiter)
+
+
+def reads_only(request: Request) -> bool:
+    """Whether the request's route only reads (``routing.OneHopRoute.reads_only``)."""
+    return bool(getattr(request.scope.get("route"), "reads_only", False))
 
 
 def _end(session: Session, *, commit: bool) -> None:

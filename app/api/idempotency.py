@@ -17,6 +17,7 @@ from anyio import to_thread
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.deps import in_ending_thread
 from app.api.problems import pool_busy_response, problem_response
 from app.idempotency import store
 from app.kit.clock import utcnow
@@ -67,7 +68,7 @@ class Idempotency:
         except PoolTimeout:  # before the app's handlers: answered as they answer it
             await pool_busy_response()(scope, receive, send)
         finally:
-            await to_thread.run_sync(session.close)
+            await in_ending_thread(scope["app"], session.close)
 
     async def _handle(
         self,
@@ -85,7 +86,7 @@ class Idempotency:
                 store.claim, session, caller, key, request_hash, now, self.ttl
             )
         except store.Reused:
-            await to_thread.run_sync(session.rollback)
+            await in_ending_thread(scope["app"], session.rollback)
             await _refuse(
                 scope,
                 send,
@@ -96,7 +97,7 @@ class Idempotency:
             )
             return
         except store.InProgress:
-            await to_thread.run_sync(session.rollback)
+            await in_ending_thread(scope["app"], session.rollback)
             await _refuse(
                 scope,
                 send,
@@ -107,7 +108,7 @@ class Idempotency:
             )
             return
         if isinstance(outcome, store.Answered):
-            await to_thread.run_sync(session.rollback)
+            await in_ending_thread(scope["app"], session.rollback)
             await _send(
                 send,
                 outcome.status_code,
@@ -119,15 +120,20 @@ class Idempotency:
         status, response_headers, chunks = await _run(self.app, scope, body)
         content = b"".join(chunks)
         if 200 <= status < 300 and "no-store" in response_headers.get("cache-control", ""):
-            await to_thread.run_sync(store.forget, session, outcome.record)  # a secret: not kept
-            await to_thread.run_sync(session.commit)
+            await in_ending_thread(scope["app"], _forget, session, outcome.record)
         elif 200 <= status < 300:
             kept = {k: v for k, v in response_headers.items() if k in KEPT_HEADERS}
             store.answer(outcome.record, status, kept, content)
-            await to_thread.run_sync(session.commit)
+            await in_ending_thread(scope["app"], session.commit)
         else:
-            await to_thread.run_sync(session.rollback)
+            await in_ending_thread(scope["app"], session.rollback)
         await _send(send, status, response_headers, content)
+
+
+def _forget(session: Any, record: Any) -> None:
+    """The answer holds a secret: the key is not kept, and the work is committed."""
+    store.forget(session, record)
+    session.commit()
 
 
 async def _read_body(receive: Receive) -> bytes:

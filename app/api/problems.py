@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
@@ -91,7 +91,7 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StyrkedjaError)
     extra = dict(exc.extra)
     field = extra.pop("field", None)
@@ -113,7 +113,7 @@ def _sent_json(request: Request) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = exc.errors()
     body_errors = [error for error in raw if tuple(error.get("loc", ()))[:1] == ("body",)]
@@ -164,7 +164,7 @@ HTTP_CODES: dict[int, tuple[str, str, str]] = {
 }
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code, detail, detail_sv = HTTP_CODES.get(
         exc.status_code, ("HTTP_ERROR", str(exc.detail), str(exc.detail))
@@ -172,10 +172,24 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, detail_sv, headers=exc.headers)
 
 
-def _database_error(request: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     """SQLite lets one writer at a time; a request that loses that race is told to retry (its
-    transaction was rolled back, nothing was written). Anything else is unexpected."""
-    if "database is locked" in str(getattr(exc, "orig", "")):
+    transaction was rolled back, nothing was written). A connection lost under a request (the
+    server restarted; ``db._ping_when_idle``) is told to retry too: SQLAlchemy has already
+    replaced the pool's connections. Anything else is unexpected."""
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "DATABASE_UNAVAILABLE",
+            "The connection to the database was lost while the request ran. Retry, with the "
+            "same Idempotency-Key if it was sent with one.",
+            "Anslutningen till databasen bröts medan anropet kördes. Försök igen, med samma "
+            "Idempotency-Key om anropet hade en.",
+            headers={"Retry-After": "1"},
+        )
+    if "database is locked" in str(exc.orig):
         return problem_response(
             503,
             "DATABASE_BUSY",
@@ -183,10 +197,10 @@ def _database_error(request: Request, exc: Exception) -> JSONResponse:
             "En annan ändring skrevs i samma ögonblick; inget ändrades. Försök igen.",
             headers={"Retry-After": "1"},
         )
-    return _unexpected_error(request, exc)
+    return _internal_error(request, exc)
 
 
-def _no_free_connection(request: Request, exc: Exception) -> JSONResponse:
+async def _no_free_connection(request: Request, exc: Exception) -> JSONResponse:
     """Every connection of the pool stayed taken for the pool's whole timeout: the worker is
     overloaded. A request gets its connection at its first statement, so it mostly changed
     nothing (an import may have committed its first batches; its job says which)."""
@@ -203,7 +217,11 @@ def pool_busy_response() -> JSONResponse:
     )
 
 
-def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    return _internal_error(request, exc)
+
+
+def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
         500,
@@ -214,10 +232,14 @@ def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    """The handlers are coroutines: they do no I/O, and Starlette would run a plain function in
+    a request thread. A refused request under an Idempotency-Key still holds its row locks
+    while its answer is made (the middleware ends its transaction after), and every request
+    thread may be waiting for those locks (tests/cases/test_concurrency.py)."""
     app.add_exception_handler(StyrkedjaError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(PoolTimeout, _no_free_connection)
     app.add_exception_handler(Exception, _unexpected_error)
 

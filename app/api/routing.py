@@ -19,7 +19,7 @@ find the session already ended: none is one, and a generator endpoint is left un
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
@@ -27,12 +27,30 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import OpenTransaction, open_transaction
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+READING_METHODS = frozenset({"GET", "HEAD"})
+_WRITES_WHEN_READ = "_styrkedja_writes_when_read"
+
 
 class OneHopRoute(APIRoute):
+    """``reads_only``: a GET whose endpoint is not marked ``writes_when_read``; its request
+    gets a session that can only read (``deps.get_session``)."""
+
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        writes = getattr(endpoint, _WRITES_WHEN_READ, False)
         if not (inspect.iscoroutinefunction(endpoint) or inspect.isgeneratorfunction(endpoint)):
             endpoint = _in_one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
+        self.reads_only = not writes and (self.methods or set()) <= READING_METHODS
+
+
+def writes_when_read(endpoint: F) -> F:
+    """Mark a GET endpoint that may write (workflow definitions are stored on first use), so
+    its request gets an ordinary session."""
+    setattr(endpoint, _WRITES_WHEN_READ, True)
+    return endpoint
 
 
 def api_router(**kwargs: Any) -> APIRouter:
@@ -64,8 +82,8 @@ def _then_commit(
         result = function(*args, **kwargs)
     except BaseException:
         if transaction is not None:
-            transaction.end(commit=False)
+            transaction.end(False)
         raise
     if transaction is not None:
-        transaction.end(commit=True)
+        transaction.end(True)
     return result

@@ -13,6 +13,7 @@ never shift a later page, and a page deep in the list costs what the first does.
 """
 
 import re
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     and_,
     cast,
@@ -123,6 +123,10 @@ _LISTED = select(
 Rows, not ORM objects: a page is read, never changed, and building fifty cases with their
 workflow, organ and unit costs a page more than its query does (bench/scale.py)."""
 
+Listed: Any = namedtuple("Listed", _LISTED.selected_columns.keys())  # type: ignore[misc]
+"""A ``_LISTED`` row as a named tuple: a SQLAlchemy ``Row`` answers an attribute in Python
+(~0.25 µs), a named tuple in C (~0.03 µs), and a page reads some thirty of each of its rows."""
+
 
 def search(
     session: Session,
@@ -132,15 +136,15 @@ def search(
     *,
     after: Position | None,
     limit: int,
-) -> list[Row[Any]]:
+) -> list[Any]:
     """Up to ``limit`` cases after ``after`` in ``sort`` order (fetch one more than a page to
-    know whether another follows), as ``_LISTED`` rows."""
+    know whether another follows), as ``Listed`` tuples."""
     key = _key(sort)
     query = _filtered(session, _LISTED, where, sight)
     if after is not None:
         query = query.where(_beyond(key, sort, after))
     order = (key.desc(), Case.id.desc()) if sort.descending else (key.asc(), Case.id.asc())
-    return list(session.execute(query.order_by(*order).limit(limit)))
+    return [Listed._make(row) for row in session.execute(query.order_by(*order).limit(limit))]
 
 
 def count(session: Session, where: CaseFilter, sight: Sight) -> int:
@@ -148,7 +152,7 @@ def count(session: Session, where: CaseFilter, sight: Sight) -> int:
     return int(session.scalar(query) or 0)
 
 
-def position_of(case: Row[Any], sort: Sort) -> Position:
+def position_of(case: Any, sort: Sort) -> Position:
     """Where the page after ``case`` starts."""
     value: SortValue
     match sort:

@@ -20,3 +20,19 @@ def test_every_route_of_the_api_is_one_hop(app):
     routes = routers_routes(app)
     assert len(routes) > 50
     assert [route.path for route in routes if not isinstance(route, OneHopRoute)] == []
+
+
+def test_gets_only_read_except_those_that_store_shipped_workflows(app):
+    """A GET runs in a session that can only read (``db.make_reading_sessionmaker``), unless its
+    endpoint is marked ``writes_when_read``; no other method does."""
+    routes = routers_routes(app)
+    writing_gets = sorted(
+        route.path for route in routes if "GET" in route.methods and not route.reads_only
+    )
+    assert writing_gets == [
+        "/workflows",
+        "/workflows/{key}/versions/{version}",
+        "/workflows/{key}/versions/{version}/diagram",
+    ]
+    other_methods = [r.path for r in routes if r.reads_only and r.methods - {"GET", "HEAD"}]
+    assert other_methods == []

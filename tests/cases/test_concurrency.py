@@ -3,6 +3,7 @@ get 409 WRONG_STATE (or 412 PRECONDITION_FAILED when they all sent the ETag they
 500, never two events."""
 
 import threading
+import uuid
 from collections import Counter
 
 import pytest
@@ -104,18 +105,20 @@ def _crowd(postgres_engine, *, lock_timeout_ms: int | None = None, **settings_gi
         yield client, bearer(settings, person.username), case_ids, factory
 
 
-def _stampede(client, headers, case_id):
-    """``THREADS`` requests withdrawing the case, released together: (status, code) of each."""
+def _stampede(client, headers, case_id, *, keyed=False):
+    """``THREADS`` requests withdrawing the case, released together: (status, code) of each;
+    ``keyed``: each with an Idempotency-Key of its own."""
     barrier = threading.Barrier(THREADS)
     answers: list[tuple[int, str | None]] = []
     lock = threading.Lock()
 
     def withdraw() -> None:
+        key = {"Idempotency-Key": str(uuid.uuid4())} if keyed else {}
         barrier.wait(timeout=30)
         response = client.post(
             f"/api/v1/cases/{case_id}/transitions/withdraw",
             json={"payload": {"reason": "Ersatt av ett annat förslag."}},
-            headers=headers,
+            headers=headers | key,
         )
         with lock:  # a problem's code; a moved case's body has none
             answers.append((response.status_code, response.json().get("code")))
@@ -179,6 +182,22 @@ def test_fifty_behind_one_row_lock_do_not_stall_eight_request_threads(crowd_with
     client, headers, case_ids, factory = crowd_with_few_threads
 
     outcomes = [_stampede(client, headers, case_id) for case_id in case_ids]
+
+    assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
+        case_ids
+    )
+    assert _history(factory, case_ids) == (dict.fromkeys(case_ids, 2), {("withdrawn", 2)})
+
+
+def test_fifty_keyed_behind_one_row_lock_do_not_stall_eight_request_threads(
+    crowd_with_few_threads,
+):
+    """With an Idempotency-Key the middleware ends each transaction, after the answer is known,
+    in a thread of its own (``deps.ENDING_THREADS``): never one of the eight the requests
+    waiting for the lock hold."""
+    client, headers, case_ids, factory = crowd_with_few_threads
+
+    outcomes = [_stampede(client, headers, case_id, keyed=True) for case_id in case_ids]
 
     assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
         case_ids

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -314,12 +314,12 @@ def to_read(case: Case) -> CaseRead:
     )
 
 
-def listed_read(session: Session, rows: Sequence[Row[Any]]) -> list[CaseRead]:
-    """A page of ``search.search`` rows as readers see them; a workflow version this process
-    has not built yet is read once, by id."""
+def listed_read(session: Session, rows: Sequence[Any]) -> list[CaseRead]:
+    """A page of ``search.search`` rows (``search.Listed``) as readers see them; a workflow
+    version this process has not built yet is read once, by id."""
     now = utcnow()
 
-    def engine(row: Row[Any]) -> Engine:
+    def engine(row: Any) -> Engine:
         return engine_by_checksum(
             row.workflow_checksum, lambda: repo.definition_body(session, row.workflow_id)
         )
@@ -338,7 +338,7 @@ def listed_read(session: Session, rows: Sequence[Row[Any]]) -> list[CaseRead]:
 
 
 def read_of(
-    case: Case | Row[Any],
+    case: Any,
     *,
     engine: Engine,
     workflow: WorkflowRef,
@@ -346,8 +346,8 @@ def read_of(
     unit: str | None,
     now: datetime,
 ) -> CaseRead:
-    """A case as readers see it, from its columns (an ORM case or a listed row) and what the
-    caller looked up of what it refers to."""
+    """A case as readers see it, from its columns (an ORM ``Case`` or a ``search.Listed``) and
+    what the caller looked up of what it refers to."""
     state = engine.definition.state(case.state)
     priority = (
         Priority(period=case.priority_period, score=case.priority_score, rank=case.priority_rank)

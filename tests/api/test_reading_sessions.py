@@ -1,0 +1,131 @@
+"""Requests that only read run outside a transaction on PostgreSQL, in sessions that refuse to
+write (``db.make_reading_sessionmaker``); pooled connections are pinged only after lying idle
+(``db._ping_when_idle``), and one lost under a request is 503, not 500."""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select, text
+
+from app import migrations
+from app.db import (
+    ReadOnlyViolation,
+    make_engine,
+    make_reading_sessionmaker,
+    make_sessionmaker,
+    session_scope,
+)
+from app.main import create_app
+from app.organisation.models import Organ
+from tests.builders import bearer, make_organ, make_registrar
+
+
+@pytest.fixture
+def engine(backend, databases) -> Iterator[Engine]:  # overrides the suite's shared engine
+    """A migrated PostgreSQL database of the test's own, whose connections it may kill."""
+    if backend != "postgresql":
+        pytest.skip("the pool and reading outside a transaction are PostgreSQL's")
+    engine = make_engine(databases(backend))
+    migrations.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_a_reading_session_runs_outside_a_transaction_and_refuses_to_write(engine):
+    reading = make_reading_sessionmaker(engine)()
+    try:
+        assert reading.scalar(select(func.count()).select_from(Organ)) == 0
+        assert reading.connection().connection.dbapi_connection.autocommit is True
+        reading.add(Organ(code="SN", name="Socialnämnden", kind="committee", seats=11))
+        with pytest.raises(ReadOnlyViolation):
+            reading.flush()
+        reading.rollback()
+        with pytest.raises(ReadOnlyViolation):
+            reading.execute(text("DELETE FROM organs"))
+    finally:
+        reading.close()
+    with session_scope(make_sessionmaker(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Organ)) == 0
+        # back in the pool, the connection is an ordinary one again
+        assert session.connection().connection.dbapi_connection.autocommit is False
+
+
+def test_a_reading_session_on_sqlite_is_an_ordinary_one(backend, databases):
+    if backend != "sqlite":
+        pytest.skip("SQLite's reading sessions")
+    engine = make_engine(databases(backend))
+    assert make_reading_sessionmaker(engine).kw["bind"] is engine
+    engine.dispose()
+
+
+@pytest.fixture
+def served(engine, settings) -> Iterator[tuple[TestClient, dict]]:
+    with session_scope(make_sessionmaker(engine)) as session:
+        headers = bearer(settings, make_registrar(session).username)
+        make_organ(session, code="BUN")
+    app = create_app(
+        settings.model_copy(
+            update={
+                "database_url": engine.url.render_as_string(hide_password=False),
+                "database_pool_size": 1,
+                "database_max_overflow": 0,
+                "database_ping_after_idle_s": 0.3,
+            }
+        )
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, headers
+
+
+def _kill_the_pools_connection(engine: Engine, database: str) -> None:
+    with engine.connect() as own:
+        killed = own.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :database AND pid <> pg_backend_pid()"
+            ),
+            {"database": database},
+        ).scalar()
+    assert killed >= 1
+
+
+def test_a_get_reads_through_the_real_session(served):
+    client, headers = served
+    response = client.get("/api/v1/organs/BUN", headers=headers)
+    assert response.status_code == 200
+    assert response.json()["code"] == "BUN"
+
+
+def test_a_connection_lost_while_idle_is_replaced_before_use(served, engine):
+    client, headers = served
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    _kill_the_pools_connection(engine, engine.url.database)
+    time.sleep(0.4)  # longer than database_ping_after_idle_s: the checkout pings
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_a_connection_lost_under_a_request_is_503_and_the_next_succeeds(served, engine):
+    client, headers = served
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    _kill_the_pools_connection(engine, engine.url.database)  # and used at once: no ping
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+    assert response.headers["retry-after"] == "1"
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_a_connection_back_in_use_at_once_is_not_pinged(served, engine, monkeypatch):
+    client, headers = served
+    pings = []
+    dialect = client.app.state.engine.dialect
+    real = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda connection: pings.append(1) or real(connection))
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert pings == []
+    time.sleep(0.4)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert pings == [1]
