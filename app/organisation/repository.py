@@ -125,6 +125,19 @@ _UNIT_BY_CODE = (
 organs are joined in the same round trip (a list loads them by a second, ``_unit_options``)."""
 
 
+_ORGAN_ID = select(Organ.id).where(Organ.code == bindparam("code"))
+_UNIT_ID = select(Unit.id).where(Unit.code == bindparam("code"))
+
+
+def organ_id_by_code(session: Session, code: str) -> int | None:
+    """Only the id (a list's filter): no ORM object, no joined parent."""
+    return session.connection().execute(_ORGAN_ID, {"code": code}).scalar_one_or_none()
+
+
+def unit_id_by_code(session: Session, code: str) -> int | None:
+    return session.connection().execute(_UNIT_ID, {"code": code}).scalar_one_or_none()
+
+
 def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalars(_UNIT_BY_CODE, {"code": code}).unique().one_or_none()
 
@@ -381,8 +394,12 @@ def grants_on(session: Session, person_id: int, on: date) -> list[Grant]:
 
 def signed_in(session: Session, username: str, on: date) -> tuple[Identity, list[Grant]] | None:
     """Who ``username`` is and every role they hold on ``on``: what every authenticated request
-    asks, in one round trip for anyone holding a role (and a second for whoever holds none)."""
-    rows = session.execute(_GRANTS_BY_USERNAME, {"username": username, "on": on}).all()
+    asks, in one round trip for anyone holding a role (and a second for whoever holds none).
+    Rows straight from the connection, past the session's ORM result handling, which costs
+    more than the statement does; sign-in is a request's first statement, so there is nothing
+    to flush before it."""
+    params = {"username": username, "on": on}
+    rows = session.connection().execute(_GRANTS_BY_USERNAME, params).all()
     if rows:
         person_id, kind = rows[0][:2]
         return Identity(person_id, username, kind), [Grant(*row[2:]) for row in rows]

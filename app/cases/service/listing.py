@@ -15,7 +15,7 @@ from app.cases.service import records
 from app.errors import BadRequest
 from app.kit.clock import MUNICIPAL_TIME, utcnow
 from app.kit.pagination import InvalidCursor, Position, decode_position, encode_position
-from app.organisation.service.structure import get_organ, get_unit
+from app.organisation.service.structure import organ_id, unit_id
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def _filter(session: Session, query: CaseQuery) -> search.CaseFilter:
     return search.CaseFilter(
         states=query.state,
         routes=[route.value for route in query.route],
-        organ_ids=[get_organ(session, code).id for code in query.organ],
-        unit_ids=[get_unit(session, code).id for code in query.unit],
+        organ_ids=[organ_id(session, code) for code in query.organ],
+        unit_ids=[unit_id(session, code) for code in query.unit],
         matter_types=query.matter_type,
         case_officer_ids=query.case_officer,
         origins=[origin.value for origin in query.origin],

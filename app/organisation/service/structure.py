@@ -146,6 +146,22 @@ def end_organ(session: Session, code: str, valid_to: date | None) -> Organ:
 # Units
 
 
+def organ_id(session: Session, code: str) -> int:
+    """The organ's id, 404 if there is none (as ``get_organ``)."""
+    found = repo.organ_id_by_code(session, code)
+    if found is None:
+        raise errors.organ_not_found(code)
+    return found
+
+
+def unit_id(session: Session, code: str) -> int:
+    """The unit's id, 404 if there is none (as ``get_unit``)."""
+    found = repo.unit_id_by_code(session, code)
+    if found is None:
+        raise errors.unit_not_found(code)
+    return found
+
+
 def get_unit(session: Session, code: str) -> Unit:
     unit = repo.unit_by_code(session, code)
     if unit is None:
