@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    Executable,
+    MetaData,
+    create_engine,
+    event,
+    exc,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -173,6 +182,21 @@ def refuse_unless_read(statement: str) -> None:
 
 class ReadOnlyViolation(RuntimeError):
     """A statement other than a read in a session of ``make_reading_sessionmaker``."""
+
+
+def read_rows(
+    session: Session, statement: Executable, params: dict[str, Any] | None = None
+) -> CursorResult[*tuple[Any, ...]]:
+    """The rows of a read that needs no ORM objects, from the session's connection.
+
+    ``session.execute`` hands every result to the ORM's result handling, even one of plain
+    columns; on the reads every request makes (sign-in, a list page, the facts a transition is
+    judged on) that cost more than the statement did (bench/README.md). Pending changes are
+    flushed first, as the session's autoflush would have done (unless within ``no_autoflush``).
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 @contextmanager

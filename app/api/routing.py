@@ -43,7 +43,8 @@ class OneHopRoute(APIRoute):
         if not (inspect.iscoroutinefunction(endpoint) or inspect.isgeneratorfunction(endpoint)):
             endpoint = _in_one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
-        self.reads_only = not writes and (self.methods or set()) <= READING_METHODS
+        methods = self.methods or set()
+        self.reads_only = not writes and bool(methods) and methods <= READING_METHODS
 
 
 def writes_when_read(endpoint: F) -> F:

@@ -29,6 +29,7 @@ from app.cases.models import (
     WorkflowDefinition,
 )
 from app.cases.permissions import Sight
+from app.db import read_rows
 from app.kit.pagination import Window
 from app.organisation.repository import organs_served_by, units_within
 
@@ -278,7 +279,7 @@ def last_decision(session: Session, case_id: int) -> Step | None:
     """The case's latest step taken as a decision (of an organ, a delegate, or urgent): one
     row, found by the database (uq_case_events_case_id_seq, then the few transitions of one
     case), and only the three columns that date it."""
-    row = session.execute(_LAST_DECISION, {"case_id": case_id}).one_or_none()
+    row = read_rows(session, _LAST_DECISION, {"case_id": case_id}).one_or_none()
     return None if row is None else Step(*row)
 
 

@@ -6,6 +6,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app.db import read_rows
 from app.delegation.models import DelegationOrder, MatterType, Subdelegation
 from app.delegation.views import SubView
 from app.delegation.vocabulary import OrderStatus
@@ -106,7 +107,7 @@ _IN_FORCE_VIEW = _in_force_view_statement()
 def in_force_view(session: Session, organ_id: int, on: date) -> InForce | None:
     """The adopted order that applied on ``on`` and its subdelegations of that day, in one
     round trip (the order row, joined to each subdelegation, if any)."""
-    rows = session.execute(_IN_FORCE_VIEW, {"organ_id": organ_id, "on": on}).all()
+    rows = read_rows(session, _IN_FORCE_VIEW, {"organ_id": organ_id, "on": on}).all()
     if not rows:
         return None
     order_id, version, created_at = rows[0][:3]

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from app.db import read_rows
 from app.kit.pagination import Window
 from app.organisation.models import (
     Absence,
@@ -131,11 +132,11 @@ _UNIT_ID = select(Unit.id).where(Unit.code == bindparam("code"))
 
 def organ_id_by_code(session: Session, code: str) -> int | None:
     """Only the id (a list's filter): no ORM object, no joined parent."""
-    return session.connection().execute(_ORGAN_ID, {"code": code}).scalar_one_or_none()
+    return read_rows(session, _ORGAN_ID, {"code": code}).scalar_one_or_none()
 
 
 def unit_id_by_code(session: Session, code: str) -> int | None:
-    return session.connection().execute(_UNIT_ID, {"code": code}).scalar_one_or_none()
+    return read_rows(session, _UNIT_ID, {"code": code}).scalar_one_or_none()
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -388,18 +389,16 @@ _GRANTS_BY_USERNAME = _grants_statement(by_username=True)
 def grants_on(session: Session, person_id: int, on: date) -> list[Grant]:
     """Every role a person holds on ``on``, in one round trip and without building ORM objects or
     a new statement."""
-    rows = session.execute(_GRANTS, {"person_id": person_id, "on": on})
+    rows = read_rows(session, _GRANTS, {"person_id": person_id, "on": on})
     return [Grant(*row) for row in rows]
 
 
 def signed_in(session: Session, username: str, on: date) -> tuple[Identity, list[Grant]] | None:
     """Who ``username`` is and every role they hold on ``on``: what every authenticated request
     asks, in one round trip for anyone holding a role (and a second for whoever holds none).
-    Rows straight from the connection, past the session's ORM result handling, which costs
-    more than the statement does; sign-in is a request's first statement, so there is nothing
-    to flush before it."""
+    Rows straight from the connection (``db.read_rows``)."""
     params = {"username": username, "on": on}
-    rows = session.connection().execute(_GRANTS_BY_USERNAME, params).all()
+    rows = read_rows(session, _GRANTS_BY_USERNAME, params).all()
     if rows:
         person_id, kind = rows[0][:2]
         return Identity(person_id, username, kind), [Grant(*row[2:]) for row in rows]
@@ -432,7 +431,7 @@ MAX_DEPTH = 50  # deeper than any administration; ends the walk on a cycle
 def unit_chain(session: Session, unit_id: int) -> list[str]:
     """The unit's code, then the codes of the units above it, nearest first: one query (a
     recursive walk up, bounded so that a cycle cannot run away)."""
-    return list(session.scalars(_unit_chain_query(), {"unit_id": unit_id}))
+    return list(read_rows(session, _unit_chain_query(), {"unit_id": unit_id}).scalars())
 
 
 @cache

@@ -11,6 +11,7 @@ from app.cases.permissions import require_write
 from app.cases.schemas import RecusalCreate, RecusalDecision
 from app.cases.service.records import append_event, flush_checked, get_case, locked_case
 from app.cases.vocabulary import BARRING, EventKind, RecusalStatus
+from app.db import read_rows
 from app.errors import Conflict, Forbidden, NotFound
 from app.organisation.service.people import referenced_person
 
@@ -22,7 +23,7 @@ _BARRED = select(Recusal.person_id).where(
 
 def barred(session: Session, case_id: int) -> frozenset[int]:
     """Who may do nothing on the case."""
-    return frozenset(session.scalars(_BARRED, {"case_id": case_id}))
+    return frozenset(read_rows(session, _BARRED, {"case_id": case_id}).scalars())
 
 
 def listed(session: Session, principal: Principal, case_id: int) -> list[Recusal]:
