@@ -120,19 +120,26 @@ class Idempotency:
         status, response_headers, chunks = await _run(self.app, scope, body)
         content = b"".join(chunks)
         if 200 <= status < 300 and "no-store" in response_headers.get("cache-control", ""):
-            await in_ending_thread(scope["app"], _forget, session, outcome.record)
+            await in_ending_thread(scope["app"], _forget, session, outcome)
         elif 200 <= status < 300:
             kept = {k: v for k, v in response_headers.items() if k in KEPT_HEADERS}
-            store.answer(outcome.record, status, kept, content)
-            await in_ending_thread(scope["app"], session.commit)
+            await in_ending_thread(scope["app"], _keep, session, outcome, status, kept, content)
         else:
             await in_ending_thread(scope["app"], session.rollback)
         await _send(send, status, response_headers, content)
 
 
-def _forget(session: Any, record: Any) -> None:
+def _keep(
+    session: Any, claimed: store.Claimed, status: int, headers: dict[str, str], body: bytes
+) -> None:
+    """The answer is kept with the key, and the work and the key are committed."""
+    store.answer(session, claimed, status, headers, body)
+    session.commit()
+
+
+def _forget(session: Any, claimed: store.Claimed) -> None:
     """The answer holds a secret: the key is not kept, and the work is committed."""
-    store.forget(session, record)
+    store.forget(session, claimed)
     session.commit()
 
 

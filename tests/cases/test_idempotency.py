@@ -122,7 +122,7 @@ def test_a_concurrent_retry_waits_for_the_first_and_gets_its_answer(postgres_eng
     thread.start()
     thread.join(timeout=1)
     assert thread.is_alive()  # waiting on the first's claim
-    store.answer(claimed.record, 201, {"location": "/x"}, b"{}")
+    store.answer(first, claimed, 201, {"location": "/x"}, b"{}")
     first.commit()
     first.close()
     thread.join(timeout=10)
