@@ -124,8 +124,9 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
-            # the pool closes this connection and checks out another (up to three tries)
-            raise exc.DisconnectionError("the pooled connection did not answer a ping") from error
+            # the pool replaces this connection and every one opened before it, then checks out
+            # a new one, as SQLAlchemy's own pre-ping does
+            raise exc.InvalidatePoolError("a pooled connection did not answer a ping") from error
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -165,8 +166,10 @@ def make_reading_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     reading = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @event.listens_for(reading, "before_cursor_execute")
-    def _reads_only(_connection: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        refuse_unless_read(statement)
+    def _reads_only(
+        _connection: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    ) -> None:
+        refuse_unless_read(statement, context)
 
     return sessionmaker(bind=reading, expire_on_commit=False)
 
@@ -174,9 +177,27 @@ def make_reading_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 _READS = frozenset({"SELECT", "WITH"})
 
 
-def refuse_unless_read(statement: str) -> None:
-    """Raise ``ReadOnlyViolation`` unless ``statement`` is a SELECT (or WITH … SELECT)."""
-    if statement.split(None, 1)[0].upper() not in _READS:
+def refuse_unless_read(statement: str, context: Any = None) -> None:
+    """Raise ``ReadOnlyViolation`` unless ``statement`` reads: an INSERT, UPDATE, DELETE or DDL
+    (by the compiled statement, where there is one: an ORM flush, a Core write, a write in a
+    WITH), or a text that does not begin with SELECT or WITH.
+
+    A tripwire for the code's own mistakes, not a boundary: a SELECT can still change things
+    (``nextval``, ``set_config``), and values never reach the text of a statement, so no
+    request can make one."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and (
+        context.isinsert
+        or context.isupdate
+        or context.isdelete
+        or context.isddl
+        or any(
+            getattr(cte.element, "is_dml", False) for cte in getattr(compiled, "ctes", None) or ()
+        )
+    ):
+        raise ReadOnlyViolation(f"a reading session was asked to write: {statement[:80]}")
+    words = statement.split(None, 1)
+    if not words or words[0].upper() not in _READS:
         raise ReadOnlyViolation(f"a reading session was asked to run: {statement[:80]}")
 
 

@@ -103,10 +103,10 @@ the same."""
 
 
 def _reads_only_while_reading(
-    _connection: Connection, _cursor: Any, statement: str, *_rest: Any
+    _connection: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
 ) -> None:
     if READING.get() and statement.split(None, 1)[0].upper() not in _TEST_TRANSACTION_CONTROL:
-        refuse_unless_read(statement)
+        refuse_unless_read(statement, context)
 
 
 _TEST_TRANSACTION_CONTROL = frozenset({"SAVEPOINT", "RELEASE", "ROLLBACK"})

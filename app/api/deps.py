@@ -35,6 +35,16 @@ class OpenTransaction:
         _end(self.session, commit=commit)
 
 
+class OwnedTransaction(OpenTransaction):
+    """A transaction the idempotency middleware owns: it commits once the answer is known and
+    stored, in one of the ``ENDING_THREADS``. The endpoint's thread flushes what the endpoint
+    left pending, since a flush may wait for row locks, and the ending threads never must."""
+
+    def end(self, commit: bool) -> None:
+        if commit:
+            self.session.flush()
+
+
 _OPEN: ContextVar[OpenTransaction | None] = ContextVar("styrkedja_open_transaction", default=None)
 
 
@@ -50,15 +60,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     Used with ``scope="function"`` so the commit happens before the response is sent: a client
     never sees a success for a write that did not commit. A route's thread commits as soon as
     its endpoint returns, or rolls back as soon as it raises (``routing.OneHopRoute``); what is
-    left to end here (an endpoint of another kind, a failure before it ran) is ended in a worker
-    thread. A request that only reads (a GET; ``routing.OneHopRoute.reads_only``) gets a
-    session that can only read (``db.make_reading_sessionmaker``).
+    left to end here (an endpoint of another kind, a failure before it ran) is ended in one of
+    the ``ENDING_THREADS``. A request that only reads (a GET;
+    ``routing.OneHopRoute.reads_only``) gets a session that can only read, outside a
+    transaction (``db.make_reading_sessionmaker``).
 
     Async, because making a session does no I/O (a connection is taken at its first statement,
     in the route's thread): ending it is the only hop it may cost (bench/transitions_http.py).
     """
     owned = getattr(request.state, "session", None)  # the idempotency middleware's
     if owned is not None:
+        _OPEN.set(OwnedTransaction(owned))
         yield owned  # it commits or rolls back once the answer is known
         return
     factory = (
@@ -83,8 +95,9 @@ middleware's, and ``get_session``'s leftovers), apart from the threads requests 
 
 A transaction that took a row lock keeps it until it ends. If it needed one of the request
 threads to end in, and every one of them held a request waiting for that lock, nothing would
-move until the lock wait timed out (tests/cases/test_concurrency.py). Ending never waits for
-another request, so a few threads of its own are always free soon enough."""
+move until the lock wait timed out (tests/cases/test_concurrency.py). What runs here never
+waits for another request (the endpoint's thread has flushed: ``OwnedTransaction``; the
+idempotency record is the request's own row), so a few threads are always free soon enough."""
 
 
 def ending_limiter() -> CapacityLimiter:

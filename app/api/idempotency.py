@@ -14,11 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from anyio import to_thread
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.deps import in_ending_thread
-from app.api.problems import pool_busy_response, problem_response
+from app.api.problems import database_error_response, pool_busy_response, problem_response
 from app.idempotency import store
 from app.kit.clock import utcnow
 from app.kit.hashing import sha256_hex
@@ -65,8 +66,11 @@ class Idempotency:
             await self._handle(
                 scope, send, session, sha256_hex(credential.decode()), text, request_hash, body
             )
-        except PoolTimeout:  # before the app's handlers: answered as they answer it
+        except PoolTimeout:  # outside the app's handlers: answered as they answer it
             await pool_busy_response()(scope, receive, send)
+        except DBAPIError as error:  # the claim's or the commit's
+            response = database_error_response(scope["method"], scope["path"], error)
+            await response(scope, receive, send)
         finally:
             await in_ending_thread(scope["app"], session.close)
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
@@ -173,20 +173,28 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    """SQLite lets one writer at a time; a request that loses that race is told to retry (its
-    transaction was rolled back, nothing was written). A connection lost under a request (the
-    server restarted; ``db._ping_when_idle``) is told to retry too: SQLAlchemy has already
-    replaced the pool's connections. Anything else is unexpected."""
     assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated:
-        log.warning("database connection lost on %s %s: %s", request.method, request.url.path, exc)
+    return database_error_response(request.method, request.url.path, exc)
+
+
+def database_error_response(method: str, path: str, exc: DBAPIError) -> JSONResponse:
+    """SQLite lets one writer at a time; a request that loses that race is told to retry (its
+    transaction was rolled back, nothing was written). A database out of reach (the connection
+    lost under the request, or none to be had: the server restarting; ``db._ping_when_idle``)
+    is 503 too, but the request may have been completed: the connection may have been lost
+    after the COMMIT reached the server. Anything else is unexpected. Also answers for the
+    idempotency middleware, which runs outside the app's handlers."""
+    if _out_of_reach(exc):
+        log.warning("database out of reach on %s %s: %s", method, path, exc)
         return problem_response(
             503,
             "DATABASE_UNAVAILABLE",
-            "The connection to the database was lost while the request ran. Retry, with the "
-            "same Idempotency-Key if it was sent with one.",
-            "Anslutningen till databasen bröts medan anropet kördes. Försök igen, med samma "
-            "Idempotency-Key om anropet hade en.",
+            "The database could not be reached while the request ran; it may or may not have "
+            "been completed. Retry with the same Idempotency-Key, or check before retrying a "
+            "request sent without one.",
+            "Databasen gick inte att nå medan anropet kördes; det kan ha genomförts eller inte. "
+            "Försök igen med samma Idempotency-Key, eller kontrollera först om anropet "
+            "skickades utan en.",
             headers={"Retry-After": "1"},
         )
     if "database is locked" in str(exc.orig):
@@ -197,7 +205,17 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
             "En annan ändring skrevs i samma ögonblick; inget ändrades. Försök igen.",
             headers={"Retry-After": "1"},
         )
-    return _internal_error(request, exc)
+    log.exception("unhandled error on %s %s", method, path, exc_info=exc)
+    return _internal_error_response()
+
+
+def _out_of_reach(exc: DBAPIError) -> bool:
+    """The connection broke (SQLAlchemy saw a disconnect), or none could be made: psycopg's
+    errors of the connection itself carry no SQLSTATE, the server's errors do (a lock timeout
+    is 55P03)."""
+    return exc.connection_invalidated or (
+        isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", "") is None
+    )
 
 
 async def _no_free_connection(request: Request, exc: Exception) -> JSONResponse:
@@ -218,11 +236,11 @@ def pool_busy_response() -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    return _internal_error(request, exc)
-
-
-def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _internal_error_response()
+
+
+def _internal_error_response() -> JSONResponse:
     return problem_response(
         500,
         "INTERNAL_ERROR",

@@ -31,15 +31,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 READING_METHODS = frozenset({"GET", "HEAD"})
-_WRITES_WHEN_READ = "_styrkedja_writes_when_read"
+_IN_TRANSACTION = "_styrkedja_in_transaction"
 
 
 class OneHopRoute(APIRoute):
-    """``reads_only``: a GET whose endpoint is not marked ``writes_when_read``; its request
-    gets a session that can only read (``deps.get_session``)."""
+    """``reads_only``: a GET whose endpoint is not marked ``in_transaction``; its request
+    gets a session that can only read, outside a transaction (``deps.get_session``)."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        writes = getattr(endpoint, _WRITES_WHEN_READ, False)
+        writes = getattr(endpoint, _IN_TRANSACTION, False)
         if not (inspect.iscoroutinefunction(endpoint) or inspect.isgeneratorfunction(endpoint)):
             endpoint = _in_one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
@@ -47,10 +47,12 @@ class OneHopRoute(APIRoute):
         self.reads_only = not writes and bool(methods) and methods <= READING_METHODS
 
 
-def writes_when_read(endpoint: F) -> F:
-    """Mark a GET endpoint that may write (workflow definitions are stored on first use), so
-    its request gets an ordinary session."""
-    setattr(endpoint, _WRITES_WHEN_READ, True)
+def in_transaction(endpoint: F) -> F:
+    """Mark a GET endpoint that needs a transaction, so its request gets an ordinary session:
+    one that may write (the shipped workflow definitions are stored on first use), or that
+    streams rows through a server-side cursor, which PostgreSQL opens only inside a
+    transaction (the audit's walk over every event). Written below the route's decorator."""
+    setattr(endpoint, _IN_TRANSACTION, True)
     return endpoint
 
 

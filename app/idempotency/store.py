@@ -81,7 +81,9 @@ def claim(
         claimed = connection.execute(_CLAIMS[connection.dialect.name], row).scalar()
         if claimed is not None:
             return Claimed(claimed)
-        found = connection.execute(_FOUND, {"caller": caller, "key": key}).one()
+        found = connection.execute(_FOUND, {"caller": caller, "key": key}).one_or_none()
+        if found is None:  # the holder expired and was purged in between: claim it again
+            continue
         if found.expires_at <= now:
             connection.execute(_EXPIRED, {"record_id": found.id, "now": now})
             continue

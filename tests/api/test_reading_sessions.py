@@ -2,13 +2,14 @@
 write (``db.make_reading_sessionmaker``); pooled connections are pinged only after lying idle
 (``db._ping_when_idle``), and one lost under a request is 503, not 500."""
 
-import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, delete, func, select, text
 
+import app.db
 from app import migrations
 from app.db import (
     ReadOnlyViolation,
@@ -44,6 +45,9 @@ def test_a_reading_session_runs_outside_a_transaction_and_refuses_to_write(engin
         reading.rollback()
         with pytest.raises(ReadOnlyViolation):
             reading.execute(text("DELETE FROM organs"))
+        gone = delete(Organ).returning(Organ.id).cte("gone")
+        with pytest.raises(ReadOnlyViolation):  # a write inside a WITH
+            reading.execute(select(gone.c.id))
     finally:
         reading.close()
     with session_scope(make_sessionmaker(engine)) as session:
@@ -60,8 +64,19 @@ def test_a_reading_session_on_sqlite_is_an_ordinary_one(backend, databases):
     engine.dispose()
 
 
+IDLE_S = 10
+
+
 @pytest.fixture
-def served(engine, settings) -> Iterator[tuple[TestClient, dict]]:
+def clock(monkeypatch) -> SimpleNamespace:
+    """The pool's idle clock (``db._ping_when_idle``), moved by hand instead of by sleeping."""
+    now = SimpleNamespace(value=1000.0)
+    monkeypatch.setattr(app.db, "time", SimpleNamespace(monotonic=lambda: now.value))
+    return now
+
+
+@pytest.fixture
+def served(engine, settings, clock) -> Iterator[tuple[TestClient, dict]]:
     with session_scope(make_sessionmaker(engine)) as session:
         headers = bearer(settings, make_registrar(session).username)
         make_organ(session, code="BUN")
@@ -71,7 +86,7 @@ def served(engine, settings) -> Iterator[tuple[TestClient, dict]]:
                 "database_url": engine.url.render_as_string(hide_password=False),
                 "database_pool_size": 1,
                 "database_max_overflow": 0,
-                "database_ping_after_idle_s": 0.3,
+                "database_ping_after_idle_s": IDLE_S,
             }
         )
     )
@@ -98,11 +113,11 @@ def test_a_get_reads_through_the_real_session(served):
     assert response.json()["code"] == "BUN"
 
 
-def test_a_connection_lost_while_idle_is_replaced_before_use(served, engine):
+def test_a_connection_lost_while_idle_is_replaced_before_use(served, engine, clock):
     client, headers = served
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     _kill_the_pools_connection(engine, engine.url.database)
-    time.sleep(0.4)  # longer than database_ping_after_idle_s: the checkout pings
+    clock.value += IDLE_S  # idle long enough: the checkout pings
     assert client.get("/api/v1/me", headers=headers).status_code == 200
 
 
@@ -117,7 +132,7 @@ def test_a_connection_lost_under_a_request_is_503_and_the_next_succeeds(served, 
     assert client.get("/api/v1/me", headers=headers).status_code == 200
 
 
-def test_a_connection_back_in_use_at_once_is_not_pinged(served, engine, monkeypatch):
+def test_a_connection_back_in_use_at_once_is_not_pinged(served, clock, monkeypatch):
     client, headers = served
     pings = []
     dialect = client.app.state.engine.dialect
@@ -126,6 +141,32 @@ def test_a_connection_back_in_use_at_once_is_not_pinged(served, engine, monkeypa
     for _ in range(3):
         assert client.get("/api/v1/me", headers=headers).status_code == 200
     assert pings == []
-    time.sleep(0.4)
+    clock.value += IDLE_S
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     assert pings == [1]
+
+
+def test_a_keyed_post_on_a_lost_connection_is_503_and_the_retry_succeeds(served, engine):
+    """The idempotency middleware's claim is the request's first statement; it runs outside the
+    app's handlers and answers as they do."""
+    client, headers = served
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    _kill_the_pools_connection(engine, engine.url.database)
+    keyed = headers | {"Idempotency-Key": "organ-sn"}
+    body = {"code": "SN", "name": "Socialnämnden", "kind": "committee", "seats": 11}
+    response = client.post("/api/v1/organs", json=body, headers=keyed)
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+    assert client.post("/api/v1/organs", json=body, headers=keyed).status_code == 201
+
+
+def test_a_database_out_of_reach_is_503(backend, settings):
+    if backend != "postgresql":
+        pytest.skip("one run is enough: the server is not reached")
+    nowhere = "postgresql://postgres@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    app_ = create_app(settings.model_copy(update={"database_url": nowhere}))
+    with TestClient(app_, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/me", headers=bearer(settings, "anyone"))
+    assert response.status_code == 503
+    assert response.json()["code"] == "DATABASE_UNAVAILABLE"
+    assert response.headers["retry-after"] == "1"

@@ -22,14 +22,15 @@ def test_every_route_of_the_api_is_one_hop(app):
     assert [route.path for route in routes if not isinstance(route, OneHopRoute)] == []
 
 
-def test_gets_only_read_except_those_that_store_shipped_workflows(app):
+def test_gets_read_outside_a_transaction_unless_marked(app):
     """A GET runs in a session that can only read (``db.make_reading_sessionmaker``), unless its
-    endpoint is marked ``writes_when_read``; no other method does."""
+    endpoint is marked ``in_transaction``; no other method does."""
     routes = routers_routes(app)
-    writing_gets = sorted(
+    in_transaction = sorted(
         route.path for route in routes if "GET" in route.methods and not route.reads_only
     )
-    assert writing_gets == [
+    assert in_transaction == [
+        "/audit/verify",
         "/workflows",
         "/workflows/{key}/versions/{version}",
         "/workflows/{key}/versions/{version}/diagram",

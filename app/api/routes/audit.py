@@ -6,7 +6,7 @@ from fastapi import Query
 
 from app.api.deps import AdminDep, SessionDep
 from app.api.problems import responses
-from app.api.routing import api_router
+from app.api.routing import api_router, in_transaction
 from app.audit import service
 from app.audit.schemas import AuditReport
 from app.kit.pagination import MAX_ID
@@ -19,6 +19,7 @@ router = api_router(prefix="/audit", tags=["audit"])
     summary="Check the hash chains of case histories; the first broken link of each case",
     responses=responses(403, 404),
 )
+@in_transaction  # the events are streamed (yield_per): a server-side cursor
 def verify_audit_trail(
     session: SessionDep,
     principal: AdminDep,

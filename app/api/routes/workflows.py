@@ -7,7 +7,7 @@ from fastapi import Body, Path, Request, Response, status
 from app.api.deps import AdminDep, PrincipalDep, SessionDep, located
 from app.api.problems import responses
 from app.api.routes.diagrams import DIAGRAM_RESPONSES, Language, diagram_response
-from app.api.routing import api_router, writes_when_read
+from app.api.routing import api_router, in_transaction
 from app.cases.models import WorkflowDefinition
 from app.cases.schemas import DefinitionRead, DefinitionSummary
 from app.cases.service import definitions
@@ -22,13 +22,13 @@ def _read(row: WorkflowDefinition) -> DefinitionRead:
 
 
 @router.get("", summary="Every published version of every workflow")
-@writes_when_read  # the shipped versions are stored on first use
+@in_transaction  # the shipped versions are stored on first use
 def list_workflows(session: SessionDep, _: PrincipalDep) -> list[DefinitionSummary]:
     return [DefinitionSummary.model_validate(row) for row in definitions.all_versions(session)]
 
 
 @router.get("/{key}/versions/{version}", summary="A published definition", responses=responses(404))
-@writes_when_read
+@in_transaction
 def get_workflow(
     session: SessionDep, _: PrincipalDep, key: str, version: Version
 ) -> DefinitionRead:
@@ -60,7 +60,7 @@ def publish_workflow(
     responses=DIAGRAM_RESPONSES | responses(404, 406, 503),
     response_class=Response,
 )
-@writes_when_read
+@in_transaction
 def workflow_diagram(
     request: Request,
     session: SessionDep,
