@@ -7,8 +7,10 @@ roles), locks the case row (``SELECT … FOR UPDATE`` with its workflow, organ a
 what the resolver needs (the unit chain, the matter type, the case's last decision, recusals,
 the delegation order in force with its entries and subdelegations, the current assessment
 revision), resolves the authority (operational: the head's post over the responsible unit),
-validates the payload, runs the guard, updates the case, appends the sealed event, commits
-and answers the case: 14 statements, one transaction.
+validates the payload, runs the guard, updates the case, appends the sealed event and its
+webhook outbox row, commits and answers the case: 13 round trips with BEGIN and COMMIT (sign-in
+comes before BEGIN), and one more for the order's entries the first time a process meets the
+order (they are kept per process); one transaction.
 
 The cases: a pool in state 'proposed' of the demo's organs (BUN, SN, KS, TN, KF), loaded with
 ``bench.generate``; each configuration gets its own share and takes each case once (if a share
@@ -16,8 +18,8 @@ ran out the clients would start over, still valid since triage may be repeated; 
 says so). Raw SQL: psycopg 3 from as many threads, each on its own connection, doing exactly
 the writes the API does for it: lock the case row (``SELECT … FOR UPDATE``), ``UPDATE cases``
 (route, head of the chain, version, updated_at, under the version read), ``INSERT`` the event
-sealed by ``app.audit.chain.seal`` (the same Python the API runs), ``COMMIT``; no outbox row
-yet on either side (#6 adds it to both).
+sealed by ``app.audit.chain.seal`` (the same Python the API runs), ``INSERT`` the webhook
+outbox row, ``COMMIT``.
 
 Configurations: 1 and 2 uvicorn workers (``--workers``), the faster of them again with an
 ``Idempotency-Key`` on every request (the answer stored with the work), and raw SQL; each
