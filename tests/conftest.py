@@ -115,11 +115,11 @@ _TEST_TRANSACTION_CONTROL = frozenset({"SAVEPOINT", "RELEASE", "ROLLBACK"})
 
 @pytest.fixture
 def postgres_engine(backend: str, databases: "DatabaseFactory") -> Iterator[Engine]:
-    """A migrated PostgreSQL database of the test's own, for real threads racing on row locks;
-    the SQLite run of such a test is skipped. (A module may override it, e.g. for a larger
-    pool.)"""
+    """A migrated PostgreSQL database of the test's own: for real threads racing on row locks,
+    for its connection pool, for reading outside a transaction; the SQLite run of such a test
+    is skipped. (A module may override it, e.g. for a larger pool.)"""
     if backend != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
+        pytest.skip("a PostgreSQL matter (row locks, its pool, reads outside a transaction)")
     engine = make_engine(databases(backend))
     migrations.upgrade(engine)
     yield engine

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, func, select, text
 
 import app.db
-from app import migrations
 from app.db import (
     ReadOnlyViolation,
     make_engine,
@@ -24,14 +23,9 @@ from tests.builders import bearer, make_organ, make_registrar
 
 
 @pytest.fixture
-def engine(backend, databases) -> Iterator[Engine]:  # overrides the suite's shared engine
-    """A migrated PostgreSQL database of the test's own, whose connections it may kill."""
-    if backend != "postgresql":
-        pytest.skip("the pool and reading outside a transaction are PostgreSQL's")
-    engine = make_engine(databases(backend))
-    migrations.upgrade(engine)
-    yield engine
-    engine.dispose()
+def engine(postgres_engine: Engine) -> Engine:  # overrides the suite's shared engine
+    """A database of the test's own, whose connections it may kill."""
+    return postgres_engine
 
 
 def test_a_reading_session_runs_outside_a_transaction_and_refuses_to_write(engine):
