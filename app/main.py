@@ -16,7 +16,7 @@ from fastapi_offline import FastAPIOffline
 
 from app import __doc__ as product_summary
 from app.api import openapi, problems
-from app.api.deps import ending_limiter
+from app.api.deps import claiming_limiter, ending_limiter
 from app.api.idempotency import Idempotency
 from app.api.middleware import BodySizeLimit, RefuseNulBytes
 from app.api.openapi import API_PREFIX
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.reading_sessionmaker = make_reading_sessionmaker(engine)
         app.state.ending_limiter = ending_limiter()
+        app.state.claiming_limiter = claiming_limiter()
         # Requests' blocking work runs in anyio's threads (app.api.routing: sign-in in one, the
         # endpoint and its commit in another). A request waiting for a row lock or for a
         # connection keeps its thread, so there must be more threads than such requests ever

@@ -9,6 +9,7 @@ releases), so tests never see each other's rows.
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import nullcontext
 from contextvars import ContextVar
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app import migrations
-from app.api.deps import get_session, reads_only
+from app.api.deps import SigninSessions, get_session, get_signin_sessions, reads_only
 from app.config import Settings
 from app.db import make_engine, refuse_unless_read
 from app.main import create_app
@@ -159,7 +160,11 @@ def override_session(app: FastAPI, session: Session) -> None:
             session.rollback()
             raise
 
+    async def test_signin_sessions() -> SigninSessions:
+        return lambda: nullcontext(session)  # sign-in reads the test's session, left open
+
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_signin_sessions] = test_signin_sessions
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Request-scoped dependencies: the unit of work, the caller, the admin gate, the list window."""
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
@@ -100,14 +101,30 @@ waits for another request (the endpoint's thread has flushed: ``OwnedTransaction
 idempotency record is the request's own row), so a few threads are always free soon enough."""
 
 
+CLAIMING_THREADS = 8
+"""Threads of their own for the idempotency middleware's claims, the first statement of a keyed
+request. A claim may wait for a connection; if it waited in a request thread, the requests
+holding the connections could find no thread to go on in, and the pool would give up (503;
+tests/cases/test_concurrency.py)."""
+
+
 def ending_limiter() -> CapacityLimiter:
     """For the app's lifespan (a limiter belongs to its event loop)."""
     return CapacityLimiter(ENDING_THREADS)
 
 
+def claiming_limiter() -> CapacityLimiter:
+    return CapacityLimiter(CLAIMING_THREADS)
+
+
 async def in_ending_thread(app: Any, function: Callable[..., R], *args: Any) -> R:
     """``function(*args)`` in one of the ``ENDING_THREADS``."""
     return await to_thread.run_sync(function, *args, limiter=app.state.ending_limiter)
+
+
+async def in_claiming_thread(app: Any, function: Callable[..., R], *args: Any) -> R:
+    """``function(*args)`` in one of the ``CLAIMING_THREADS``."""
+    return await to_thread.run_sync(function, *args, limiter=app.state.claiming_limiter)
 
 
 def reads_only(request: Request) -> bool:
@@ -136,9 +153,30 @@ bearer = HTTPBearer(
 )
 
 
+SigninSessions = Callable[[], AbstractContextManager[Session]]
+
+
+async def get_signin_sessions(request: Request) -> SigninSessions:
+    """Where sign-in reads: a session of its own that only reads (outside a transaction on
+    PostgreSQL), closed as soon as the caller is known.
+
+    So a request holds no connection between sign-in and its endpoint, which run in two thread
+    hops. When it did, a burst of requests waiting for a thread held every connection, while
+    the requests in the threads waited in sign-in for one, until the pool gave up (503
+    ``DATABASE_BUSY``; tests/cases/test_concurrency.py). It costs a checkout more per request
+    and no round trip: the request's own transaction begins at its first statement after.
+    A request under an Idempotency-Key signs in on the session the middleware holds for it
+    already (a second connection at once could run the pool dry just the same)."""
+    owned = getattr(request.state, "session", None)
+    if owned is not None:
+        return lambda: nullcontext(owned)
+    factory: SigninSessions = request.app.state.reading_sessionmaker
+    return factory
+
+
 def get_principal(
     request: Request,
-    session: SessionDep,
+    sessions: Annotated[SigninSessions, Depends(get_signin_sessions)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
@@ -147,7 +185,8 @@ def get_principal(
             "Skicka en bearer-token: 'Authorization: Bearer <token>'.",
             code="MISSING_CREDENTIALS",
         )
-    return authenticate(session, request.app.state.verifier, credentials.credentials)
+    with sessions() as session:
+        return authenticate(session, request.app.state.verifier, credentials.credentials)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -13,12 +13,11 @@ record or a record without work."""
 from datetime import timedelta
 from typing import Any
 
-from anyio import to_thread
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.deps import in_ending_thread
+from app.api.deps import in_claiming_thread, in_ending_thread
 from app.api.problems import database_error_response, pool_busy_response, problem_response
 from app.idempotency import store
 from app.kit.clock import utcnow
@@ -86,8 +85,8 @@ class Idempotency:
     ) -> None:
         now = utcnow()
         try:
-            outcome = await to_thread.run_sync(
-                store.claim, session, caller, key, request_hash, now, self.ttl
+            outcome = await in_claiming_thread(
+                scope["app"], store.claim, session, caller, key, request_hash, now, self.ttl
             )
         except store.Reused:
             await in_ending_thread(scope["app"], session.rollback)

@@ -76,12 +76,25 @@ def crowd(postgres_engine):
 @pytest.fixture
 def crowd_with_few_threads(postgres_engine):
     """The same with eight request threads for fifty requests, on connections that give up
-    waiting for a row lock after ten seconds (a stall fails the test instead of hanging it).
-    Every request keeps its connection from sign-in to commit, so the pool holds one for each:
-    with fewer, the requests waiting for a thread hold them all, every thread waits in a
-    sign-in for a connection, and the pool gives up (503 DATABASE_BUSY)."""
+    waiting for a row lock after ten seconds (a stall fails the test instead of hanging it)."""
     yield from _crowd(
         postgres_engine, lock_timeout_ms=10_000, request_threads=8, database_pool_size=THREADS
+    )
+
+
+@pytest.fixture
+def crowd_with_a_small_pool(postgres_engine):
+    """Eight request threads and four connections, none more, for fifty requests: sign-in
+    gives its connection back before the endpoint's hop (``deps.get_signin_sessions``). When a
+    request kept it, the requests waiting for a thread held every connection, every thread
+    waited in a sign-in for one, and the pool gave up: 503 DATABASE_BUSY."""
+    yield from _crowd(
+        postgres_engine,
+        lock_timeout_ms=10_000,
+        request_threads=8,
+        database_pool_size=4,
+        database_max_overflow=0,
+        database_pool_timeout_s=10,
     )
 
 
@@ -198,6 +211,20 @@ def test_fifty_keyed_behind_one_row_lock_do_not_stall_eight_request_threads(
     client, headers, case_ids, factory = crowd_with_few_threads
 
     outcomes = [_stampede(client, headers, case_id, keyed=True) for case_id in case_ids]
+
+    assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
+        case_ids
+    )
+    assert _history(factory, case_ids) == (dict.fromkeys(case_ids, 2), {("withdrawn", 2)})
+
+
+@pytest.mark.parametrize("keyed", [False, True], ids=["plain", "keyed"])
+def test_fifty_on_four_connections_and_eight_threads_do_not_run_the_pool_dry(
+    crowd_with_a_small_pool, keyed
+):
+    client, headers, case_ids, factory = crowd_with_a_small_pool
+
+    outcomes = [_stampede(client, headers, case_id, keyed=keyed) for case_id in case_ids]
 
     assert outcomes == [Counter({(200, None): 1, (409, "WRONG_STATE"): THREADS - 1})] * len(
         case_ids

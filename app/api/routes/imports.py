@@ -17,9 +17,11 @@ from app.api.deps import (
     IdPath,
     PrincipalDep,
     SessionDep,
+    SigninSessions,
     WindowDep,
     bearer,
     get_principal,
+    get_signin_sessions,
     located,
     page,
 )
@@ -45,12 +47,12 @@ PATH = f"{API_PREFIX}/imports"
 
 def caller(
     request: Request,
+    sessions: Annotated[SigninSessions, Depends(get_signin_sessions)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller, authenticated in a short transaction of its own: an import runs for minutes,
-    and the request's usual session would sit idle in its transaction all that while."""
-    with session_scope(request.app.state.sessionmaker) as session:
-        return get_principal(request, session, credentials)
+    """The caller, signed in as every request is (``deps.get_signin_sessions``): in a session of
+    its own, as an import runs for minutes and must hold no connection meanwhile."""
+    return get_principal(request, sessions, credentials)
 
 
 class RequestBody(io.RawIOBase):
