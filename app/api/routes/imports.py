@@ -7,8 +7,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from anyio import from_thread, to_thread
-from fastapi import Depends, Header, Query, Request, Response, status
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import Header, Query, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
@@ -17,11 +16,7 @@ from app.api.deps import (
     IdPath,
     PrincipalDep,
     SessionDep,
-    SigninSessions,
     WindowDep,
-    bearer,
-    get_principal,
-    get_signin_sessions,
     located,
     page,
 )
@@ -43,16 +38,6 @@ router = api_router(prefix="/imports", tags=["imports"])
 MAX_KEY = 255
 PATH = f"{API_PREFIX}/imports"
 """Where imports are posted: the body-size limit and the idempotency middleware treat it apart."""
-
-
-def caller(
-    request: Request,
-    sessions: Annotated[SigninSessions, Depends(get_signin_sessions)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
-    """The caller, signed in as every request is (``deps.get_signin_sessions``): in a session of
-    its own, as an import runs for minutes and must hold no connection meanwhile."""
-    return get_principal(request, sessions, credentials)
 
 
 class RequestBody(io.RawIOBase):
@@ -146,7 +131,7 @@ BODY = {
 async def create_import(
     request: Request,
     response: Response,
-    principal: Annotated[Principal, Depends(caller)],
+    principal: PrincipalDep,  # signed in on a session of its own: it holds no connection
     system: Annotated[
         str | None,
         Query(pattern=SYSTEM_PATTERN, max_length=32, description="For rows naming no system"),
