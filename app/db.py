@@ -106,10 +106,10 @@ def _ping_when_idle(engine: Engine, idle_s: float) -> None:
 
     SQLAlchemy's ``pool_pre_ping`` pings before every use: a round trip per request, one of
     the six a list request made. Under load a connection is back in use within milliseconds
-    and needs none. The price: a connection that
-    broke less than ``idle_s`` ago (the server restarted under load) fails the statement it
-    is used for. That request is answered 503 ``DATABASE_UNAVAILABLE`` and SQLAlchemy then
-    replaces every connection of the pool that was opened before the failure.
+    and needs none. The price: a connection that broke less than ``idle_s`` ago (the server
+    restarted under load) fails the statement it is used for. That request is answered 503
+    ``DATABASE_UNAVAILABLE`` and SQLAlchemy then replaces every connection of the pool that was
+    opened before the failure.
     """
 
     @event.listens_for(engine, "checkin")
@@ -158,9 +158,8 @@ def make_reading_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     inside a transaction too, and the request saves the round trips of BEGIN and COMMIT, two of
     the six a list request made. Only reads may run in them (``refuse_unless_read``): anything
     else is a bug, and raises before it reaches the database, since outside a transaction
-    each statement would commit on its own. On SQLite a transaction costs no round
-    trip and gives a request's reads one snapshot, so its reading sessions are the ordinary
-    ones."""
+    each statement would commit on its own. On SQLite a transaction costs no round trip and
+    gives a request's reads one snapshot, so its reading sessions are the ordinary ones."""
     if engine.dialect.name != "postgresql":
         return make_sessionmaker(engine)
     reading = engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -33,7 +33,7 @@ class OpenTransaction:
     def end(self, commit: bool) -> None:
         """Commit (or roll back) and close; a failed commit is rolled back and raised."""
         self.ended = True
-        _end(self.session, commit=commit)
+        end_session(self.session, commit)
 
 
 class OwnedTransaction(OpenTransaction):
@@ -132,7 +132,8 @@ def reads_only(request: Request) -> bool:
     return bool(getattr(request.scope.get("route"), "reads_only", False))
 
 
-def _end(session: Session, *, commit: bool) -> None:
+def end_session(session: Session, commit: bool) -> None:
+    """Commit (or roll back) and close: one thread hop ends a request's session."""
     try:
         if commit:
             session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.deps import in_claiming_thread, in_ending_thread
+from app.api.deps import end_session, in_claiming_thread, in_ending_thread
 from app.api.problems import database_error_response, pool_busy_response, problem_response
 from app.idempotency import store
 from app.kit.clock import utcnow
@@ -66,12 +66,15 @@ class Idempotency:
                 scope, send, session, sha256_hex(credential.decode()), text, request_hash, body
             )
         except PoolTimeout:  # outside the app's handlers: answered as they answer it
+            await in_ending_thread(scope["app"], session.close)
             await pool_busy_response()(scope, receive, send)
         except DBAPIError as error:  # the claim's or the commit's
+            await in_ending_thread(scope["app"], session.close)
             response = database_error_response(scope["method"], scope["path"], error)
             await response(scope, receive, send)
-        finally:
+        except BaseException:
             await in_ending_thread(scope["app"], session.close)
+            raise
 
     async def _handle(
         self,
@@ -83,13 +86,15 @@ class Idempotency:
         request_hash: str,
         body: bytes,
     ) -> None:
+        """Every way this returns has ended and closed the session (``end_session``), in the
+        same hop that commits or rolls it back."""
         now = utcnow()
         try:
             outcome = await in_claiming_thread(
                 scope["app"], store.claim, session, caller, key, request_hash, now, self.ttl
             )
         except store.Reused:
-            await in_ending_thread(scope["app"], session.rollback)
+            await in_ending_thread(scope["app"], end_session, session, False)
             await _refuse(
                 scope,
                 send,
@@ -100,7 +105,7 @@ class Idempotency:
             )
             return
         except store.InProgress:
-            await in_ending_thread(scope["app"], session.rollback)
+            await in_ending_thread(scope["app"], end_session, session, False)
             await _refuse(
                 scope,
                 send,
@@ -111,7 +116,7 @@ class Idempotency:
             )
             return
         if isinstance(outcome, store.Answered):
-            await in_ending_thread(scope["app"], session.rollback)
+            await in_ending_thread(scope["app"], end_session, session, False)
             await _send(
                 send,
                 outcome.status_code,
@@ -128,7 +133,7 @@ class Idempotency:
             kept = {k: v for k, v in response_headers.items() if k in KEPT_HEADERS}
             await in_ending_thread(scope["app"], _keep, session, outcome, status, kept, content)
         else:
-            await in_ending_thread(scope["app"], session.rollback)
+            await in_ending_thread(scope["app"], end_session, session, False)
         await _send(send, status, response_headers, content)
 
 
@@ -137,13 +142,13 @@ def _keep(
 ) -> None:
     """The answer is kept with the key, and the work and the key are committed."""
     store.answer(session, claimed, status, headers, body)
-    session.commit()
+    end_session(session, True)
 
 
 def _forget(session: Any, claimed: store.Claimed) -> None:
     """The answer holds a secret: the key is not kept, and the work is committed."""
     store.forget(session, claimed)
-    session.commit()
+    end_session(session, True)
 
 
 async def _read_body(receive: Receive) -> bytes:

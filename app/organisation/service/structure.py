@@ -36,6 +36,14 @@ def get_organ(session: Session, code: str) -> Organ:
     return organ
 
 
+def organ_id(session: Session, code: str) -> int:
+    """The organ's id, 404 if there is none (as ``get_organ``)."""
+    found = repo.organ_id_by_code(session, code)
+    if found is None:
+        raise errors.organ_not_found(code)
+    return found
+
+
 def referenced_organ(session: Session, code: str, field: str) -> Organ:
     """An organ named in a request body: if it does not exist the body is wrong (422)."""
     organ = repo.organ_by_code(session, code)
@@ -144,14 +152,6 @@ def end_organ(session: Session, code: str, valid_to: date | None) -> Organ:
 
 
 # Units
-
-
-def organ_id(session: Session, code: str) -> int:
-    """The organ's id, 404 if there is none (as ``get_organ``)."""
-    found = repo.organ_id_by_code(session, code)
-    if found is None:
-        raise errors.organ_not_found(code)
-    return found
 
 
 def unit_id(session: Session, code: str) -> int:
