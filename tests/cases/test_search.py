@@ -10,7 +10,14 @@ from app.cases.models import Case
 from app.cases.search import sort_key
 from app.kit.clock import today
 from app.organisation.models import Person
-from tests.builders import bearer, make_membership, make_person, make_position, make_unit
+from tests.builders import (
+    bearer,
+    make_membership,
+    make_organ,
+    make_person,
+    make_position,
+    make_unit,
+)
 from tests.cases.conftest import CASE, SECRET
 
 LIST = "/api/v1/cases"
@@ -134,6 +141,21 @@ def test_state_route_and_organ_filters(client, world, session):
     assert listed(client, headers, state=["assessment", "proposed"]) == ["Ett", "Två"]
     assert listed(client, headers, route="political") == ["Ett"]
     assert listed(client, headers, organ="BUN") == ["Ett", "Två"]
+
+
+def test_the_organ_filter_tells_an_unknown_organ_from_one_without_cases(client, world, session):
+    """Organs are matched by code in the list's statement; a code that names no organ is still
+    404, whether or not other organs of the filter have cases on the page."""
+    register(client, world.registrar, title="Ett")
+    quiet = make_organ(session).code
+    session.commit()
+    headers = world.registrar
+    assert listed(client, headers, organ=quiet) == []
+    assert listed(client, headers, organ=["BUN", quiet]) == ["Ett"]
+    for organs in (["BUN", "NOPE"], ["NOPE", "BUN"], [quiet, "NOPE"]):
+        response = client.get(LIST, params={"organ": organs}, headers=headers)
+        assert (response.status_code, response.json()["code"]) == (404, "ORGAN_NOT_FOUND")
+        assert "NOPE" in response.json()["detail"]
 
 
 def test_date_ranges_are_swedish_days(client, world, session):
