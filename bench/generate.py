@@ -43,7 +43,7 @@ from psycopg.copy import Copy, QueuedLibpqWriter
 
 from app.audit.chain import GENESIS
 from app.audit.chain import canonical as sealed_text
-from app.cases.search import sort_key
+from app.cases.list_query import sort_key
 from app.demo.cases import SIMPLIFIED
 from app.kit.calendar import end_of
 from app.organisation.diary_format import DiaryFormat

@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.audit.chain import GENESIS, seal
 from app.auth.service import person_principal
-from app.cases.search import sort_key
+from app.cases.list_query import sort_key
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import demo_cast
 from app.integrations.inbound.models import ImportJob

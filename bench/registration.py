@@ -15,7 +15,7 @@ transaction (and the pool's ping of the connection).
 
 Raw SQL: psycopg 3 from as many threads, each on its own connection, doing exactly those writes:
 the series upsert (``INSERT … ON CONFLICT DO UPDATE … RETURNING last_seq``), ``INSERT`` the case
-(``RETURNING id``; its ``diary_sort_key`` by ``app.cases.search.sort_key`` and its ``due_at`` by
+(``RETURNING id``; its ``diary_sort_key`` by ``app.cases.list_query.sort_key`` and its ``due_at`` by
 ``app.cases.service.deadlines.due_at``, as the API computes them), ``UPDATE`` its chain head,
 ``INSERT`` the event sealed by ``app.audit.chain.seal``, ``COMMIT``. (The API also wraps the
 case's insert in a savepoint, to answer a taken diary number with 409; a round trip, not a
@@ -39,7 +39,7 @@ import psycopg
 
 from app.audit import service as audit
 from app.audit.chain import GENESIS, seal
-from app.cases.search import sort_key
+from app.cases.list_query import sort_key
 from app.cases.service.deadlines import due_at
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import demo_cast

@@ -46,8 +46,8 @@ from sqlalchemy import event
 
 from app.audit import service as audit
 from app.auth.service import person_principal
+from app.cases.list_query import Sort
 from app.cases.schemas import CaseQuery
-from app.cases.search import Sort
 from app.cases.service import listing
 from app.cases.service.deadlines import due_at
 from app.db import make_engine, make_sessionmaker, session_scope

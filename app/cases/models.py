@@ -48,7 +48,8 @@ class Case(Timestamped, Base):
     # Diarienummer: given at registration from the organ's series (DiarySeries), or imported.
     diary_number: Mapped[str] = mapped_column(String(128), unique=True)
     # The number with each run of digits zero-padded, so that text order is the diary's order
-    # (BUN 2026/9 before BUN 2026/10) whatever the organ's format (``app.cases.search``).
+    # (BUN 2026/9 before BUN 2026/10) whatever the organ's format
+    # (``app.cases.list_query.sort_key``).
     diary_sort_key: Mapped[str] = mapped_column(String(256), index=True)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)

@@ -119,7 +119,7 @@ def in_sight(sight: Sight) -> ColumnElement[bool]:
     return or_(*seen)
 
 
-def overdue(now: datetime) -> ColumnElement[bool]:
+def overdue(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """The cases past their deadline at ``now``: ``deadlines.is_overdue`` as SQL, served by the
     partial index ix_cases_due_at. A case in a final state has no due_at, so it never matches."""
     return and_(Case.due_at.is_not(None), Case.due_at <= now)

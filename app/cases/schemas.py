@@ -5,8 +5,8 @@ from typing import Any
 
 from pydantic import Field, computed_field
 
+from app.cases.list_query import Sort
 from app.cases.models import CaseEvent
-from app.cases.search import Sort
 from app.cases.vocabulary import LABELS_SV, AppealRoute, Flag, Origin
 from app.delegation.claims import AuthorityClaim
 from app.delegation.reasons import Reason

@@ -182,7 +182,9 @@ def organs_served_by(unit_ids: Collection[int]) -> Select[tuple[int]]:
     return select(unit_organs.c.organ_id).where(unit_organs.c.unit_id.in_(unit_ids))
 
 
-def units_within(unit_ids: Collection[int], name: str = "units_within") -> Select[tuple[int]]:
+def units_within(
+    unit_ids: Collection[int] | BindParameter[Any], name: str = "units_within"
+) -> Select[tuple[int]]:
     """The ids of these units and of every unit beneath them, as a subquery (the mirror of
     ``unit_ancestor_ids``). ``UNION`` rather than ``UNION ALL`` ends the walk on a cycle.
     ``name`` names the walk in SQL: two in one statement (a caller's sight and a list's unit

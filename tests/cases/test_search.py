@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from app.cases.list_query import sort_key
 from app.cases.models import Case
-from app.cases.search import sort_key
 from app.kit.clock import today
 from app.organisation.models import Person
 from tests.builders import (

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
 from app.cases import search
+from app.cases.list_query import CaseFilter, Sort, checked, position_of
 from app.cases.permissions import require_read, sight
 from app.cases.schemas import CaseQuery, CaseRead
 from app.cases.service import records
@@ -39,17 +40,17 @@ def list_cases(
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_position(search.position_of(rows[-1], query.sort))
+        next_cursor = encode_position(position_of(rows[-1], query.sort))
     total = search.count(session, where, seeing) if query.total else None
     return CaseList(records.listed_read(session, rows), next_cursor, total)
 
 
-def _filter(session: Session, query: CaseQuery) -> search.CaseFilter:
+def _filter(session: Session, query: CaseQuery) -> CaseFilter:
     """Unit codes become ids (an unknown unit is 404, as under its own path), organ codes are
     matched in the statement (``_organs_exist``), and Swedish dates become the moments they
     begin and end."""
     now = utcnow()
-    return search.CaseFilter(
+    return CaseFilter(
         states=query.state,
         routes=[route.value for route in query.route],
         organ_codes=query.organ,
@@ -87,9 +88,9 @@ def _start(day: date | None, *, days: int = 0) -> datetime | None:
     return datetime.combine(day + timedelta(days=days), time(), MUNICIPAL_TIME)
 
 
-def _position(cursor: str, sort: search.Sort) -> Position:
+def _position(cursor: str, sort: Sort) -> Position:
     try:
-        return search.checked(decode_position(cursor, sort.value), sort)
+        return checked(decode_position(cursor, sort.value), sort)
     except InvalidCursor as exc:
         raise BadRequest(
             "The cursor is not one this service gave out for this order (sort); start again "

@@ -15,10 +15,10 @@ from app.audit.chain import GENESIS, content_of, json_copy, seal
 from app.auth.principal import Principal
 from app.cases import errors
 from app.cases import repository as repo
+from app.cases.list_query import sort_key
 from app.cases.models import Case, CaseEvent
 from app.cases.permissions import require_read, require_write, sight
 from app.cases.schemas import CaseCreate, CaseRead, Priority, WorkflowRef
-from app.cases.search import sort_key
 from app.cases.service import diary, registry
 from app.cases.service.deadlines import due_at, is_overdue
 from app.cases.service.definitions import engine_of

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.chain import GENESIS, seal
 from app.auth.principal import Principal
+from app.cases.list_query import sort_key
 from app.cases.permissions import require_write
 from app.cases.schemas import CaseCreate
-from app.cases.search import sort_key
 from app.cases.service import registry
 from app.cases.service.deadlines import due_at
 from app.cases.service.definitions import engine_of
