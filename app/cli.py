@@ -324,7 +324,8 @@ def audit_verify(
     """Check the hash chains of case histories; exit 1 if a link is broken (2: no such case)."""
     engine = _engine(get_settings())
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        # no write lock on SQLite: a server beside it goes on writing while it reads
+        with session_scope(make_sessionmaker(engine, writes=False)) as session:
             report = audit.verify(session, case)
     except NotFound as exc:
         console.print(f"[red]{exc.message_en}[/red]")

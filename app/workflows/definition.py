@@ -130,7 +130,12 @@ class Definition(_Frozen):
         return frozenset({*marked, self.initial})
 
     def state(self, name: str) -> StateDef:
-        return next(state for state in self.states if state.name == name)
+        return self._states_by_name[name]
+
+    @cached_property
+    def _states_by_name(self) -> dict[str, StateDef]:
+        """Every case read looks its state up (its labels): a list page fifty times."""
+        return {state.name: state for state in self.states}
 
     def trigger(self, name: str) -> TriggerDef | None:
         return next((trigger for trigger in self.triggers if trigger.name == name), None)

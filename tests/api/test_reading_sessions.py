@@ -12,7 +12,6 @@ from sqlalchemy import Engine, delete, func, select, text
 import app.db
 from app.db import (
     ReadOnlyViolation,
-    make_engine,
     make_reading_sessionmaker,
     make_sessionmaker,
     session_scope,
@@ -48,14 +47,6 @@ def test_a_reading_session_runs_outside_a_transaction_and_refuses_to_write(engin
         assert session.scalar(select(func.count()).select_from(Organ)) == 0
         # back in the pool, the connection is an ordinary one again
         assert session.connection().connection.dbapi_connection.autocommit is False
-
-
-def test_a_reading_session_on_sqlite_is_an_ordinary_one(backend, databases):
-    if backend != "sqlite":
-        pytest.skip("SQLite's reading sessions")
-    engine = make_engine(databases(backend))
-    assert make_reading_sessionmaker(engine).kw["bind"] is engine
-    engine.dispose()
 
 
 IDLE_S = 10

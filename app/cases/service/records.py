@@ -316,19 +316,27 @@ def to_read(case: Case) -> CaseRead:
 
 def listed_read(session: Session, rows: Sequence[Any]) -> list[CaseRead]:
     """A page of ``search.search`` rows (``search.Listed``) as readers see them; a workflow
-    version this process has not built yet is read once, by id."""
+    version this process has not built yet is read once, by id. The cases of one workflow
+    version share its reference (a page has one or two)."""
     now = utcnow()
+    refs: dict[tuple[str, int], WorkflowRef] = {}
 
     def engine(row: Any) -> Engine:
         return engine_by_checksum(
             row.workflow_checksum, lambda: repo.definition_body(session, row.workflow_id)
         )
 
+    def workflow(row: Any) -> WorkflowRef:
+        key = (row.workflow_key, row.workflow_version)
+        if key not in refs:
+            refs[key] = WorkflowRef(key=row.workflow_key, version=row.workflow_version)
+        return refs[key]
+
     return [
         read_of(
             row,
             engine=engine(row),
-            workflow=WorkflowRef(key=row.workflow_key, version=row.workflow_version),
+            workflow=workflow(row),
             organ=row.organ_code,
             unit=row.unit_code,
             now=now,

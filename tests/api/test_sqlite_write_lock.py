@@ -1,0 +1,123 @@
+"""SQLite has one writer. Sessions that may write begin their transactions IMMEDIATE: they wait
+for the write lock instead of failing on a stale snapshot ("database is locked" at once, which
+the busy timeout does not cover). Reading sessions, and plain connections, begin DEFERRED and
+take no lock (``db.IMMEDIATE_BEGIN``)."""
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import migrations
+from app.cases.models import Case
+from app.db import make_engine, make_reading_sessionmaker, make_sessionmaker, session_scope
+from app.main import create_app
+from app.organisation.models import Organ
+from app.organisation.schemas import OrganCreate
+from app.organisation.service import structure
+from tests.builders import bearer, make_membership, make_organ, make_registrar
+
+
+@pytest.fixture
+def sqlite_url(backend, databases) -> str:
+    if backend != "sqlite":
+        pytest.skip("SQLite's single writer")
+    url = databases(backend)
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(sqlite_url) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url, sqlite_busy_timeout_ms=5000)
+    yield engine
+    engine.dispose()
+
+
+def add_organ(sessions: sessionmaker[Session], code: str) -> None:
+    with session_scope(sessions) as session:
+        data = OrganCreate(code=code, name=f"Nämnd {code}", kind="committee", seats=9)
+        structure.create_organ(session, data)
+
+
+def codes(engine: Engine) -> set[str]:
+    with session_scope(make_sessionmaker(engine)) as session:
+        return set(session.scalars(select(Organ.code)))
+
+
+def test_a_write_after_a_read_waits_for_the_other_writer_instead_of_failing(engine):
+    """Deferred, the second writer would commit at once, and the first one's write would then
+    fail: its read began before that commit."""
+    sessions = make_sessionmaker(engine)
+    failures: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            add_organ(sessions, "SN")
+        except BaseException as exc:
+            failures.append(exc)
+
+    with session_scope(sessions) as first:
+        first.scalars(select(Organ.code)).all()  # what its write depends on
+        waiting = threading.Thread(target=other)
+        waiting.start()
+        time.sleep(0.3)
+        assert waiting.is_alive()  # waits for the write lock the first one holds
+        data = OrganCreate(
+            code="BUN", name="Barn- och utbildningsnämnden", kind="committee", seats=9
+        )
+        structure.create_organ(first, data)
+    waiting.join(timeout=10)
+    assert not waiting.is_alive()
+    assert failures == []
+    assert codes(engine) == {"BUN", "SN"}
+
+
+@pytest.mark.parametrize(
+    "readers",
+    [make_reading_sessionmaker, lambda engine: make_sessionmaker(engine, writes=False)],
+    ids=["request", "audit"],
+)
+def test_a_reading_session_takes_no_write_lock(sqlite_url, readers):
+    impatient = make_engine(sqlite_url, sqlite_busy_timeout_ms=50)
+    try:
+        with readers(impatient)() as reader:
+            reader.scalars(select(Organ.code)).all()
+            assert reader.in_transaction()  # one snapshot for the request's reads
+            add_organ(make_sessionmaker(impatient), "SN")  # would fail after 50 ms if locked
+            assert reader.scalars(select(Organ.code)).all() == []  # still its snapshot
+        assert codes(impatient) == {"SN"}
+    finally:
+        impatient.dispose()
+
+
+def test_concurrent_registrations_on_sqlite_all_succeed(sqlite_url, settings):
+    """Through the real app and its sessions: 8 clients registering at once. Before IMMEDIATE,
+    most of them were refused with 503 DATABASE_BUSY."""
+    engine = make_engine(sqlite_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        headers = bearer(settings, make_registrar(session).username)
+        make_organ(session, code="BUN")
+        make_membership(session, organ="BUN", valid_from="2026-09-01")
+    app = create_app(settings.model_copy(update={"database_url": sqlite_url}))
+    case = {"title": "Ett ärende", "problem": "Ett problem", "organ": "BUN"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+
+        def register(_: int) -> tuple[int, str | None]:
+            response = client.post("/api/v1/cases", json=case, headers=headers)
+            return response.status_code, response.json().get("code")
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = Counter(pool.map(register, range(80)))
+    assert answers == Counter({(201, None): 80})
+    with session_scope(make_sessionmaker(engine)) as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == 80
+    engine.dispose()
