@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.reading_sessionmaker = make_reading_sessionmaker(engine)
+        app.state.snapshot_sessionmaker = make_sessionmaker(engine, writes=False)
         app.state.ending_limiter = ending_limiter()
         app.state.claiming_limiter = claiming_limiter()
         # Requests' blocking work runs in anyio's threads (app.api.routing: sign-in in one, the

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.principal import Principal
 from app.auth.service import authenticate
@@ -64,7 +64,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     left to end here (an endpoint of another kind, a failure before it ran) is ended in one of
     the ``ENDING_THREADS``. A request that only reads (a GET;
     ``routing.OneHopRoute.reads_only``) gets a session that can only read, outside a
-    transaction (``db.make_reading_sessionmaker``).
+    transaction (``db.make_reading_sessionmaker``; see ``_sessions_for``).
 
     Async, because making a session does no I/O (a connection is taken at its first statement,
     in the route's thread): ending it is the only hop it may cost (bench/transitions_http.py).
@@ -74,12 +74,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         _OPEN.set(OwnedTransaction(owned))
         yield owned  # it commits or rolls back once the answer is known
         return
-    factory = (
-        request.app.state.reading_sessionmaker
-        if reads_only(request)
-        else request.app.state.sessionmaker
-    )
-    transaction = OpenTransaction(factory())
+    transaction = OpenTransaction(_sessions_for(request)())
     _OPEN.set(transaction)
     returned = False
     try:
@@ -125,6 +120,19 @@ async def in_ending_thread(app: Any, function: Callable[..., R], *args: Any) -> 
 async def in_claiming_thread(app: Any, function: Callable[..., R], *args: Any) -> R:
     """``function(*args)`` in one of the ``CLAIMING_THREADS``."""
     return await to_thread.run_sync(function, *args, limiter=app.state.claiming_limiter)
+
+
+def _sessions_for(request: Request) -> sessionmaker[Session]:
+    """A GET's session only reads: outside a transaction (PostgreSQL), or, for a GET that
+    needs one (``routing.in_transaction``), in a transaction that takes no SQLite write lock, so
+    that a long read (the audit's walk, a diagram's rendering) never stops writers. Any other
+    request's session may write."""
+    state = request.app.state
+    if reads_only(request):
+        return state.reading_sessionmaker  # type: ignore[no-any-return]
+    if request.method in ("GET", "HEAD"):
+        return state.snapshot_sessionmaker  # type: ignore[no-any-return]
+    return state.sessionmaker  # type: ignore[no-any-return]
 
 
 def reads_only(request: Request) -> bool:

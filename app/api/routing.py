@@ -48,10 +48,13 @@ class OneHopRoute(APIRoute):
 
 
 def in_transaction(endpoint: F) -> F:
-    """Mark a GET endpoint that needs a transaction, so its request gets an ordinary session:
+    """Mark a GET endpoint that needs a transaction, so its request gets a session with one:
     one that may write (the shipped workflow definitions are stored on first use), or that
     streams rows through a server-side cursor, which PostgreSQL opens only inside a
-    transaction (the audit's walk over every event). Written below the route's decorator."""
+    transaction (the audit's walk over every event). On SQLite the transaction takes no write
+    lock (``deps._sessions_for``): a first use that stores the definitions while another
+    request writes may be refused with 503 DATABASE_BUSY, and its retry succeeds. Written below
+    the route's decorator."""
     setattr(endpoint, _IN_TRANSACTION, True)
     return endpoint
 

@@ -131,7 +131,8 @@ _UNIT_ID = select(Unit.id).where(Unit.code == bindparam("code"))
 
 
 def organ_id_by_code(session: Session, code: str) -> int | None:
-    """Only the id (a list's filter): no ORM object, no joined parent."""
+    """Only the id (whether a list's organ filter names an organ): no ORM object, no joined
+    parent."""
     return read_rows(session, _ORGAN_ID, {"code": code}).scalar_one_or_none()
 
 

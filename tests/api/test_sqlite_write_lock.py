@@ -121,3 +121,37 @@ def test_concurrent_registrations_on_sqlite_all_succeed(sqlite_url, settings):
     with session_scope(make_sessionmaker(engine)) as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 80
     engine.dispose()
+
+
+def test_gets_in_a_transaction_answer_while_a_writer_holds_the_lock(sqlite_url, settings):
+    """The audit's walk and the workflow definitions need a transaction
+    (``routing.in_transaction``); on SQLite it takes no write lock, so these GETs neither wait
+    for a writer nor, while they run, make writers wait."""
+    engine = make_engine(sqlite_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        headers = bearer(settings, make_registrar(session).username)
+    impatient = settings.model_copy(
+        update={"database_url": sqlite_url, "sqlite_busy_timeout_ms": 50}
+    )
+    with TestClient(create_app(impatient), raise_server_exceptions=False) as client:
+        # the first use stores the shipped definitions: a write
+        assert client.get("/api/v1/workflows", headers=headers).status_code == 200
+        writer = engine.connect()
+        writer.exec_driver_sql(
+            "INSERT INTO people (username, name, kind, created_at, updated_at) "
+            "VALUES ('x', 'x', 'employee', '2026-01-01', '2026-01-01')"
+        )  # holds the write lock until its rollback
+        try:
+            answers = {
+                path: client.get(path, headers=headers).status_code
+                for path in (
+                    "/api/v1/audit/verify",
+                    "/api/v1/workflows",
+                    "/api/v1/workflows/measure/versions/2",
+                )
+            }
+        finally:
+            writer.rollback()
+            writer.close()
+    assert answers == dict.fromkeys(answers, 200)
+    engine.dispose()

@@ -74,7 +74,7 @@ def _organs_exist(session: Session, codes: list[str], rows: list[Any]) -> None:
     """The organ filter is matched by code in the list's own statement, which cannot tell a
     code that names no organ from one with no cases here; so a code that no row of the page
     carries is looked up, and one that names no organ is 404 (as under its own path), not an
-    empty list. A filtered page that is not empty costs no lookup."""
+    empty list. A page filtered by one organ costs no lookup unless it is empty."""
     carried = {row.organ_code for row in rows}
     for code in codes:
         if code not in carried:

@@ -317,7 +317,7 @@ def to_read(case: Case) -> CaseRead:
 def listed_read(session: Session, rows: Sequence[Any]) -> list[CaseRead]:
     """A page of ``search.search`` rows (``search.Listed``) as readers see them; a workflow
     version this process has not built yet is read once, by id. The cases of one workflow
-    version share its reference (a page has one or two)."""
+    version share its reference."""
     now = utcnow()
     refs: dict[tuple[str, int], WorkflowRef] = {}
 
