@@ -88,6 +88,17 @@ def database_url(backend: str, databases: DatabaseFactory) -> str:
     return databases(backend)
 
 
+@pytest.fixture
+def own_database(backend: str, databases: DatabaseFactory) -> str:
+    """A migrated database of the test's own, apart from the session's shared one: for a test
+    of the real sessions, connections and commits."""
+    url = databases(backend)
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import migrations
 from app.cases.models import Case
 from app.db import make_engine, make_reading_sessionmaker, make_sessionmaker, session_scope
 from app.main import create_app
@@ -25,14 +24,10 @@ from tests.builders import bearer, make_membership, make_organ, make_registrar
 
 
 @pytest.fixture
-def sqlite_url(backend, databases) -> str:
+def sqlite_url(backend, request) -> str:
     if backend != "sqlite":
         pytest.skip("SQLite's single writer")
-    url = databases(backend)
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    return url
+    return str(request.getfixturevalue("own_database"))
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import migrations
 from app.auth.principal import Principal
 from app.auth.service import person_principal
 from app.cases.schemas import CaseCreate, CaseUpdate
@@ -96,15 +95,6 @@ def until_idle(dispatcher: Dispatcher, now: object = None, rounds: int = 50) -> 
         if done[-1].idle:
             return done
     raise AssertionError(f"still busy after {rounds} rounds")
-
-
-@pytest.fixture
-def own_database(backend, databases) -> str:
-    url = databases(backend)
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    return url
 
 
 @pytest.fixture
