@@ -31,7 +31,8 @@ def sqlite_url(backend, request) -> str:
 
 
 @pytest.fixture
-def engine(sqlite_url) -> Iterator[Engine]:
+def patient(sqlite_url) -> Iterator[Engine]:
+    """An engine whose writers wait up to 5 s for the write lock."""
     engine = make_engine(sqlite_url, sqlite_busy_timeout_ms=5000)
     yield engine
     engine.dispose()
@@ -48,10 +49,10 @@ def codes(engine: Engine) -> set[str]:
         return set(session.scalars(select(Organ.code)))
 
 
-def test_a_write_after_a_read_waits_for_the_other_writer_instead_of_failing(engine):
+def test_a_write_after_a_read_waits_for_the_other_writer_instead_of_failing(patient):
     """Deferred, the second writer would commit at once, and the first one's write would then
     fail: its read began before that commit."""
-    sessions = make_sessionmaker(engine)
+    sessions = make_sessionmaker(patient)
     failures: list[BaseException] = []
 
     def other() -> None:
@@ -73,7 +74,7 @@ def test_a_write_after_a_read_waits_for_the_other_writer_instead_of_failing(engi
     waiting.join(timeout=10)
     assert not waiting.is_alive()
     assert failures == []
-    assert codes(engine) == {"BUN", "SN"}
+    assert codes(patient) == {"BUN", "SN"}
 
 
 @pytest.mark.parametrize(
