@@ -14,6 +14,8 @@ from app.integrations.webhooks.schemas import (
     EventTypeRead,
     Redeliver,
     Redelivered,
+    SecretRotated,
+    SecretRotation,
     SubscriptionCreate,
     SubscriptionCreated,
     SubscriptionRead,
@@ -82,6 +84,30 @@ def update_webhook_subscription(
     session: SessionDep, _: AdminDep, subscription_id: IdPath, body: SubscriptionUpdate
 ) -> SubscriptionRead:
     return service.to_read(session, service.update(session, subscription_id, body))
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/secret",
+    summary="Rotate a subscription's signing secret; the response is the only time it is shown",
+    description="Deliveries are signed with the new secret from now on, and for "
+    "`overlap_hours` (default 24) with the old one too, so the receiver keeps verifying while "
+    "it changes over; 0 drops the old secret at once (one that leaked).",
+    responses=responses(403, 404),
+)
+def rotate_webhook_secret(
+    response: Response,
+    session: SessionDep,
+    _: AdminDep,
+    subscription_id: IdPath,
+    body: SecretRotation | None = None,
+) -> SecretRotated:
+    subscription, secret = service.rotate_secret(session, subscription_id, body or SecretRotation())
+    response.headers["Cache-Control"] = "no-store"  # the secret: kept nowhere, replayed never
+    return SecretRotated(
+        subscription_id=subscription.id,
+        secret=secret,
+        previous_valid_until=subscription.previous_secret_until,
+    )
 
 
 @router.delete(

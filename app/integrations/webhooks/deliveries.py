@@ -39,10 +39,19 @@ class Claimed:
     url: str
     secret: str
     body: str
+    previous_secret: str | None = None  # also signs, while the receiver changes over
 
     @property
     def webhook_id(self) -> str:
         return webhook_id(self.message_id)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What signs it: the subscription's secret, and the one before it while that still
+        signs."""
+        if self.previous_secret is None:
+            return (self.secret,)
+        return (self.secret, self.previous_secret)
 
 
 @dataclass(frozen=True)
@@ -76,11 +85,17 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
             r.url,
             r.secret,
             r.body,
+            _changing_over(r.previous_secret, r.previous_secret_until, now),
         )
         for r in rows
         if r.id in leased
     ]
     return Claim(token, items, started + lease.total_seconds())
+
+
+def _changing_over(previous: str | None, until: datetime | None, now: datetime) -> str | None:
+    """The secret before a rotation, while it still signs (``service.rotate_secret``)."""
+    return previous if previous is not None and until is not None and now < until else None
 
 
 @dataclass(frozen=True)

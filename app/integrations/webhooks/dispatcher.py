@@ -112,7 +112,7 @@ class Dispatcher:
                 return None
             at = now or self._clock()
             return Attempted(
-                item, at, self._sender.send(item.url, item.webhook_id, item.body, item.secret)
+                item, at, self._sender.send(item.url, item.webhook_id, item.body, *item.secrets)
             )
 
         if self._concurrency > 1 and len(claim.items) > 1:

@@ -41,6 +41,10 @@ class WebhookSubscription(Timestamped, Base):
     organ_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     # The signing key, ``whsec_`` + base64. Kept as given: signing needs it, not a hash of it.
     secret: Mapped[str] = mapped_column(String(100))
+    # The key before the last rotation, which also signs until ``previous_secret_until``, while
+    # the receiver changes over (``service.rotate_secret``); both empty otherwise.
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     # May hear of confidential cases (OSL); without it, not even their ids reach the receiver.
     include_confidential: Mapped[bool] = mapped_column(default=False)

@@ -60,7 +60,7 @@ def active_subscriptions(session: Session) -> list[WebhookSubscription]:
 
 def claimable_deliveries(session: Session, now: datetime, limit: int) -> Iterator[AnyRow]:
     """Deliveries due now at the head of their queue, of active subscriptions, not leased to a
-    dispatcher, with what sending them takes (the subscription's address and secret, the
+    dispatcher, with what sending them takes (the subscription's address and secrets, the
     body), oldest due first. Locked for the caller, who leases them before its transaction
     ends; rows another dispatcher has locked are skipped."""
     delivery = WebhookDelivery
@@ -73,6 +73,8 @@ def claimable_deliveries(session: Session, now: datetime, limit: int) -> Iterato
             delivery.attempt_count,
             WebhookSubscription.url,
             WebhookSubscription.secret,
+            WebhookSubscription.previous_secret,
+            WebhookSubscription.previous_secret_until,
             OutboxMessage.body,
         )
         .join(

@@ -33,6 +33,13 @@ def _distinct(values: list[EventType]) -> list[EventType]:
     return sorted(set(values))
 
 
+def _usable_secret(secret: str | None) -> str | None:
+    problem = secret_problem(secret) if secret is not None else None
+    if problem is not None:
+        raise ValueError(f"the secret {problem}")
+    return secret
+
+
 class SubscriptionCreate(Input):
     url: TargetUrl
     event_types: EventTypes
@@ -52,14 +59,7 @@ class SubscriptionCreate(Input):
     )
 
     _types = field_validator("event_types")(_distinct)
-
-    @field_validator("secret")
-    @classmethod
-    def _usable_secret(cls, secret: str | None) -> str | None:
-        problem = secret_problem(secret) if secret is not None else None
-        if problem is not None:
-            raise ValueError(f"the secret {problem}")
-        return secret
+    _secret = field_validator("secret")(_usable_secret)
 
 
 class SubscriptionUpdate(Patch):
@@ -89,6 +89,34 @@ class SubscriptionRead(Output):
 
 class SubscriptionCreated(SubscriptionRead):
     secret: str = Field(description="The signing secret: shown this once, store it now")
+
+
+MAX_OVERLAP_HOURS = 168
+
+
+class SecretRotation(Input):
+    secret: str | None = Field(
+        default=None,
+        description="The new secret, whsec_ + base64 of 24-64 bytes; generated when left out",
+        max_length=100,
+    )
+    overlap_hours: int = Field(
+        default=24,
+        ge=0,
+        le=MAX_OVERLAP_HOURS,
+        description="How long deliveries are signed with the old secret too, while the "
+        "receiver changes over (0: from now on with the new one alone)",
+    )
+
+    _secret = field_validator("secret")(_usable_secret)
+
+
+class SecretRotated(Output):
+    subscription_id: int
+    secret: str = Field(description="The new signing secret: shown this once, store it now")
+    previous_valid_until: datetime | None = Field(
+        description="Until when deliveries are also signed with the previous secret"
+    )
 
 
 class AttemptRead(Output):

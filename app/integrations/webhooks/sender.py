@@ -42,8 +42,11 @@ class WebhookSender:
         self._client, self._timeout, self._clock = client, timeout, clock
         self._extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
 
-    def send(self, url: str, message_id: str, body: str, secret: str) -> Sent:
-        """POST the body signed at this moment (receivers check the timestamp is fresh).
+    def send(self, url: str, message_id: str, body: str, secret: str, *older: str) -> Sent:
+        """POST the body signed at this moment (receivers check the timestamp is fresh), with
+        ``secret`` and each of the ``older`` secrets that still sign while the receiver changes
+        over: Standard Webhooks puts the signatures in one header, space-separated, and a
+        receiver accepts the message if any of them verifies with its secret.
 
         The request is built here, whole, and sent through the client's connection pool
         (``Client.send``) rather than built by the client (``Client.post``): no defaults,
@@ -56,7 +59,9 @@ class WebhookSender:
             "user-agent": USER_AGENT,
             "webhook-id": message_id,
             "webhook-timestamp": str(int(timestamp.timestamp())),
-            "webhook-signature": sign(secret, message_id, timestamp, body),
+            "webhook-signature": " ".join(
+                sign(key, message_id, timestamp, body) for key in (secret, *older)
+            ),
         }
         request = httpx.Request(
             "POST", url, content=body.encode(), headers=headers, extensions=self._extensions

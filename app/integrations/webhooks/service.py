@@ -2,6 +2,7 @@
 their delivery logs, and sending dead deliveries again."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -10,6 +11,7 @@ from app.errors import Conflict, NotFound
 from app.integrations.webhooks import repository as repo
 from app.integrations.webhooks.models import WebhookDelivery, WebhookSubscription
 from app.integrations.webhooks.schemas import (
+    SecretRotation,
     SubscriptionCreate,
     SubscriptionRead,
     SubscriptionUpdate,
@@ -77,6 +79,26 @@ def update(session: Session, subscription_id: int, data: SubscriptionUpdate) -> 
             setattr(subscription, name, wanted[name])
     session.flush()
     return subscription
+
+
+def rotate_secret(
+    session: Session, subscription_id: int, data: SecretRotation
+) -> tuple[WebhookSubscription, str]:
+    """A new signing secret (the given one, or a new one), shown this once. For
+    ``overlap_hours`` deliveries are signed with the old secret too (Standard Webhooks puts
+    several signatures in one header), so the receiver keeps verifying while it changes over;
+    a secret that leaked is rotated with no overlap. A rotation during another's overlap ends
+    that one: the secret it replaces is the one kept."""
+    subscription = get(session, subscription_id, for_update=True)
+    secret = data.secret or new_secret()
+    if data.overlap_hours:
+        subscription.previous_secret = subscription.secret
+        subscription.previous_secret_until = utcnow() + timedelta(hours=data.overlap_hours)
+    else:
+        subscription.previous_secret = subscription.previous_secret_until = None
+    subscription.secret = secret
+    session.flush()
+    return subscription, secret
 
 
 def delete(session: Session, subscription_id: int) -> None:

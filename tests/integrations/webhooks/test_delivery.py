@@ -11,7 +11,7 @@ from standardwebhooks import Webhook
 
 from app.db import session_scope
 from app.integrations.webhooks import service
-from app.integrations.webhooks.schemas import SubscriptionUpdate
+from app.integrations.webhooks.schemas import SecretRotation, SubscriptionUpdate
 from app.integrations.webhooks.sender import Sent, WebhookSender
 from app.kit.clock import utcnow
 from tests.integrations.webhooks.conftest import LEASE, SECRET_CASE, until_idle
@@ -261,3 +261,35 @@ def test_a_change_soon_after_a_busy_round_goes_out_well_within_the_poll_interval
         stop.set()
         thread.join(timeout=20)
     assert (first, second, thread.is_alive()) == (True, True, False)
+
+
+def rotate(town, subscription_id: int, **fields: object) -> str:
+    with session_scope(town.sessions) as session:
+        data = SecretRotation.model_validate(fields)
+        return service.rotate_secret(session, subscription_id, data)[1]
+
+
+def test_after_a_rotation_both_secrets_verify_until_the_overlap_ends(town, receiver):
+    """The receiver keeps verifying with the old secret while it changes over, and the new one
+    verifies from the first delivery after the rotation; once the overlap is over, only the new
+    one does."""
+    subscription_id, old = town.subscribe(receiver.url)
+    new = rotate(town, subscription_id, overlap_hours=1)
+    town.register(title="Under bytet")
+    until_idle(town.dispatcher())
+    town.register(title="Efter bytet")
+    until_idle(town.dispatcher(), utcnow() + timedelta(hours=1, seconds=1))
+    during, after = first_receipts(receiver.all())
+    assert (during.verifies_with(new), during.verifies_with(old)) == (True, True)
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    assert (after.verifies_with(new), after.verifies_with(old)) == (True, False)
+    assert after.headers["webhook-signature"].count("v1,") == 1
+
+
+def test_a_secret_rotated_without_overlap_no_longer_signs(town, receiver):
+    subscription_id, old = town.subscribe(receiver.url)
+    new = rotate(town, subscription_id, overlap_hours=0)
+    town.register()
+    until_idle(town.dispatcher())
+    [request] = first_receipts(receiver.all())
+    assert (request.verifies_with(new), request.verifies_with(old)) == (True, False)

@@ -1,12 +1,13 @@
 """The subscription API: admin only (a registrar or an admin key), validated, the secret shown
 once and never stored by the idempotency layer; the delivery log and redelivery."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
 from app.integrations.webhooks.dispatcher import Dispatcher
+from app.integrations.webhooks.models import WebhookSubscription
 from app.integrations.webhooks.retry import RetryPolicy
 from app.integrations.webhooks.sender import WebhookSender
 from app.kit.clock import utcnow
@@ -193,3 +194,63 @@ LABEL_DEAD = "misslyckat (alla försök gjorda)"
 def test_redelivering_for_an_unknown_subscription_is_404(client, admin):
     refused = client.post(f"{URL}/999/redeliver", headers=admin)
     assert (refused.status_code, refused.json()["code"]) == (404, "WEBHOOK_SUBSCRIPTION_NOT_FOUND")
+
+
+def test_rotating_the_secret_shows_the_new_one_once_and_keeps_the_old_for_the_overlap(
+    client, admin, session
+):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    before = utcnow()
+    rotated = client.post(f"{URL}/{created['id']}/secret", headers=admin)
+    assert rotated.status_code == 200, rotated.text
+    assert rotated.headers["cache-control"] == "no-store"
+    body = rotated.json()
+    assert body["secret"].startswith("whsec_")
+    assert body["secret"] != created["secret"]
+    until = datetime.fromisoformat(body["previous_valid_until"])
+    assert before + timedelta(hours=24) <= until <= utcnow() + timedelta(hours=24)
+    stored = session.get(WebhookSubscription, created["id"])
+    session.refresh(stored)
+    assert (stored.secret, stored.previous_secret) == (body["secret"], created["secret"])
+    assert "secret" not in client.get(f"{URL}/{created['id']}", headers=admin).json()
+
+
+def test_a_secret_rotated_without_overlap_drops_the_old_one_at_once(client, admin, session):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    client.post(f"{URL}/{created['id']}/secret", headers=admin)  # an overlap under way
+    given = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = {"secret": given, "overlap_hours": 0}
+    rotated = client.post(f"{URL}/{created['id']}/secret", json=body, headers=admin)
+    assert rotated.status_code == 200, rotated.text
+    assert (rotated.json()["secret"], rotated.json()["previous_valid_until"]) == (given, None)
+    stored = session.get(WebhookSubscription, created["id"])
+    session.refresh(stored)
+    assert (stored.secret, stored.previous_secret, stored.previous_secret_until) == (
+        given, None, None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"secret": "not-a-secret"}, {"overlap_hours": -1}, {"overlap_hours": 169}, {"x": 1}],
+)
+def test_a_bad_rotation_is_refused_and_changes_nothing(client, admin, session, body):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    refused = client.post(f"{URL}/{created['id']}/secret", json=body, headers=admin)
+    assert (refused.status_code, refused.json()["code"]) == (422, "VALIDATION_FAILED")
+    stored = session.get(WebhookSubscription, created["id"])
+    session.refresh(stored)
+    assert (stored.secret, stored.previous_secret) == (created["secret"], None)
+
+
+def test_only_administrators_rotate_a_secret_of_a_subscription_that_exists(client, admin, officer):
+    created = client.post(URL, json=NEW, headers=admin).json()
+    path = f"{URL}/{created['id']}/secret"
+    integration_key = key(client, admin, ["integration", "cases:confidential"])
+    assert client.post(path).status_code == 401
+    for caller in (officer, integration_key):
+        refused = client.post(path, headers=caller)
+        assert (refused.status_code, refused.json()["code"]) == (403, "ADMIN_REQUIRED")
+    assert client.post(path, headers=key(client, admin, ["admin"])).status_code == 200
+    missing = client.post(f"{URL}/999999/secret", headers=admin)
+    assert (missing.status_code, missing.json()["code"]) == (404, "WEBHOOK_SUBSCRIPTION_NOT_FOUND")
