@@ -91,8 +91,10 @@ def update_webhook_subscription(
     summary="Rotate a subscription's signing secret; the response is the only time it is shown",
     description="Deliveries are signed with the new secret from now on, and for "
     "`overlap_hours` (default 24) with the old one too, so the receiver keeps verifying while "
-    "it changes over; 0 drops the old secret at once (one that leaked).",
-    responses=responses(403, 404),
+    "it changes over; 0 drops every old secret at once (one that leaked). Another rotation "
+    "with an overlap while one is under way is 409 `SECRET_ROTATION_UNDER_WAY`; rotating to "
+    "the secret in use changes nothing. The answer is never kept for an idempotent retry.",
+    responses=responses(403, 404, 409),
 )
 def rotate_webhook_secret(
     response: Response,

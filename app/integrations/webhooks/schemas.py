@@ -83,6 +83,10 @@ class SubscriptionRead(Output):
     description: str | None
     active: bool
     include_confidential: bool
+    previous_secret_valid_until: datetime | None = Field(
+        description="While a rotation's overlap lasts: until when messages are also signed "
+        "with the previous secret"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -2,7 +2,7 @@
 their delivery logs, and sending dead deliveries again."""
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -87,9 +87,25 @@ def rotate_secret(
     """A new signing secret (the given one, or a new one), shown this once. For
     ``overlap_hours`` deliveries are signed with the old secret too (Standard Webhooks puts
     several signatures in one header), so the receiver keeps verifying while it changes over;
-    a secret that leaked is rotated with no overlap. A rotation during another's overlap ends
-    that one: the secret it replaces is the one kept."""
+    a secret that leaked is rotated with no overlap, which drops every old one.
+
+    The answer is never kept for a retry (it holds the secret), so a retry rotates again.
+    Another rotation with an overlap while one is under way is refused (409): it would drop
+    the secret the receiver still uses for one it may never have been given. Rotating to the
+    secret already in use changes nothing, so a retry that passed its secret is harmless."""
     subscription = get(session, subscription_id, for_update=True)
+    if data.secret is not None and data.secret == subscription.secret:
+        return subscription, data.secret
+    until = changing_over_until(subscription)
+    if data.overlap_hours and until is not None:
+        raise Conflict(
+            f"A rotation is under way: the previous secret signs until {until.isoformat()}. "
+            "Rotate again after that, or with overlap_hours 0 to drop every old secret now.",
+            f"Ett byte pågår: den förra hemligheten signerar till {until.isoformat()}. Byt "
+            "igen efter det, eller med overlap_hours 0 för att släppa alla gamla nu.",
+            code="SECRET_ROTATION_UNDER_WAY",
+            previous_valid_until=until.isoformat(),
+        )
     secret = data.secret or new_secret()
     if data.overlap_hours:
         subscription.previous_secret = subscription.secret
@@ -99,6 +115,12 @@ def rotate_secret(
     subscription.secret = secret
     session.flush()
     return subscription, secret
+
+
+def changing_over_until(subscription: WebhookSubscription) -> datetime | None:
+    """Until when the secret before the last rotation still signs; None if it no longer does."""
+    until = subscription.previous_secret_until
+    return until if until is not None and utcnow() < until else None
 
 
 def delete(session: Session, subscription_id: int) -> None:
@@ -117,6 +139,7 @@ def to_read(session: Session, subscription: WebhookSubscription) -> Subscription
         description=subscription.description,
         active=subscription.active,
         include_confidential=subscription.include_confidential,
+        previous_secret_valid_until=changing_over_until(subscription),
         created_at=subscription.created_at,
         updated_at=subscription.updated_at,
     )

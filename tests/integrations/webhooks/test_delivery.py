@@ -113,11 +113,11 @@ class DyingSender(WebhookSender):
         super().__init__(*args, **kwargs)
         self.lives = lives
 
-    def send(self, url: str, message_id: str, body: str, secret: str) -> Sent:
+    def send(self, url: str, message_id: str, body: str, secret: str, *older: str) -> Sent:
         if self.lives == 0:
             raise Killed
         self.lives -= 1
-        return super().send(url, message_id, body, secret)
+        return super().send(url, message_id, body, secret, *older)
 
 
 def test_a_dispatcher_killed_mid_batch_loses_nothing(town, receiver):

@@ -254,3 +254,31 @@ def test_only_administrators_rotate_a_secret_of_a_subscription_that_exists(clien
     assert client.post(path, headers=key(client, admin, ["admin"])).status_code == 200
     missing = client.post(f"{URL}/999999/secret", headers=admin)
     assert (missing.status_code, missing.json()["code"]) == (404, "WEBHOOK_SUBSCRIPTION_NOT_FOUND")
+
+
+def test_a_second_rotation_during_an_overlap_is_refused_but_one_to_the_same_secret_is_harmless(
+    client, admin
+):
+    """A retry rotates again (the answer holds a secret and is never kept): during an overlap
+    it would drop the secret the receiver still uses, so it is refused; a retry that passed its
+    own secret finds it in use and changes nothing."""
+    created = client.post(URL, json=NEW, headers=admin).json()
+    path = f"{URL}/{created['id']}/secret"
+    given = {"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+    headers = admin | {"Idempotency-Key": "rotate-1"}
+    first = client.post(path, json=given, headers=headers)
+    again = client.post(path, json=given, headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert "idempotency-replayed" not in again.headers
+    assert again.json() == first.json()
+    read = client.get(f"{URL}/{created['id']}", headers=admin).json()
+    assert read["previous_secret_valid_until"] == first.json()["previous_valid_until"]
+    refused = client.post(path, headers=admin)
+    assert (refused.status_code, refused.json()["code"]) == (409, "SECRET_ROTATION_UNDER_WAY")
+    assert refused.json()["previous_valid_until"] is not None
+    dropped = client.post(path, json={"overlap_hours": 0}, headers=admin)
+    assert dropped.status_code == 200
+    assert (
+        client.get(f"{URL}/{created['id']}", headers=admin).json()["previous_secret_valid_until"]
+        is None
+    )
