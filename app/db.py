@@ -80,9 +80,14 @@ def make_engine(
     ping_after_idle_s: float = 10,
 ) -> Engine:
     """The pool should hold as many connections as requests run at once (the threadpool's
-    workers), so connections are reused rather than opened and closed under load."""
+    workers), so connections are reused rather than opened and closed under load.
+
+    A database error names its statement but not the statement's values, unless ``echo`` is
+    on (a developer's own machine): errors are logged, and the values are personal data (names,
+    what a case is about) or secrets (a webhook's signing key)."""
+    hidden = not echo
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo)
+        engine = create_engine(url, echo=echo, hide_parameters=hidden)
         if engine.url.database not in (None, "", ":memory:"):
             Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
@@ -90,6 +95,7 @@ def make_engine(
     engine = create_engine(
         url,
         echo=echo,
+        hide_parameters=hidden,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_s,
