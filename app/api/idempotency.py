@@ -65,16 +65,16 @@ class Idempotency:
             await self._handle(
                 scope, send, session, sha256_hex(credential.decode()), text, request_hash, body
             )
+            return
         except PoolTimeout:  # outside the app's handlers: answered as they answer it
-            await in_ending_thread(scope["app"], session.close)
-            await pool_busy_response()(scope, receive, send)
+            response = pool_busy_response()
         except DBAPIError as error:  # the claim's or the commit's
-            await in_ending_thread(scope["app"], session.close)
             response = database_error_response(scope["method"], scope["path"], error)
-            await response(scope, receive, send)
         except BaseException:
             await in_ending_thread(scope["app"], session.close)
             raise
+        await in_ending_thread(scope["app"], session.close)
+        await response(scope, receive, send)
 
     async def _handle(
         self,

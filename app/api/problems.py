@@ -205,8 +205,7 @@ def database_error_response(method: str, path: str, exc: DBAPIError) -> JSONResp
             "En annan ändring skrevs i samma ögonblick; inget ändrades. Försök igen.",
             headers={"Retry-After": "1"},
         )
-    log.exception("unhandled error on %s %s", method, path, exc_info=exc)
-    return _internal_error_response()
+    return _internal_error(method, path, exc)
 
 
 def _out_of_reach(exc: DBAPIError) -> bool:
@@ -236,11 +235,11 @@ def pool_busy_response() -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _internal_error_response()
+    return _internal_error(request.method, request.url.path, exc)
 
 
-def _internal_error_response() -> JSONResponse:
+def _internal_error(method: str, path: str, exc: BaseException) -> JSONResponse:
+    log.exception("unhandled error on %s %s", method, path, exc_info=exc)
     return problem_response(
         500,
         "INTERNAL_ERROR",

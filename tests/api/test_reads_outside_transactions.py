@@ -9,7 +9,6 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from app import migrations
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.demo.loader import demo_cast, load_demo
 from app.main import create_app
@@ -23,12 +22,11 @@ QUERIES = {"/organs/{code}/priorities": "?period=2027"}  # a required query para
 
 
 @pytest.fixture
-def demo(backend, databases, settings) -> Iterator[tuple[TestClient, dict]]:
+def demo(backend, request, settings) -> Iterator[tuple[TestClient, dict]]:
     if backend != "postgresql":
         pytest.skip("reading outside a transaction is PostgreSQL's (SQLite reads in one)")
-    url = databases(backend)
+    url = request.getfixturevalue("own_database")
     engine = make_engine(url)
-    migrations.upgrade(engine)
     with session_scope(make_sessionmaker(engine)) as session:
         load_demo(session)
     engine.dispose()

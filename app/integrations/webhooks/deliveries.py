@@ -25,6 +25,7 @@ from app.integrations.webhooks.models import (
 )
 from app.integrations.webhooks.retry import RetryPolicy
 from app.integrations.webhooks.sender import Sent
+from app.integrations.webhooks.signing import still_signs
 from app.integrations.webhooks.vocabulary import DeliveryStatus, webhook_id
 from app.kit.batches import among
 
@@ -85,17 +86,12 @@ def claim(session: Session, now: datetime, limit: int, lease: timedelta) -> Clai
             r.url,
             r.secret,
             r.body,
-            _changing_over(r.previous_secret, r.previous_secret_until, now),
+            r.previous_secret if still_signs(r.previous_secret_until, now) else None,
         )
         for r in rows
         if r.id in leased
     ]
     return Claim(token, items, started + lease.total_seconds())
-
-
-def _changing_over(previous: str | None, until: datetime | None, now: datetime) -> str | None:
-    """The secret before a rotation, while it still signs (``service.rotate_secret``)."""
-    return previous if previous is not None and until is not None and now < until else None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from app.integrations.webhooks.schemas import (
     SubscriptionRead,
     SubscriptionUpdate,
 )
-from app.integrations.webhooks.signing import new_secret
+from app.integrations.webhooks.signing import new_secret, still_signs
 from app.integrations.webhooks.vocabulary import DeliveryStatus
 from app.kit.clock import utcnow
 from app.kit.pagination import Slice, Window
@@ -120,7 +120,7 @@ def rotate_secret(
 def changing_over_until(subscription: WebhookSubscription) -> datetime | None:
     """Until when the secret before the last rotation still signs; None if it no longer does."""
     until = subscription.previous_secret_until
-    return until if until is not None and utcnow() < until else None
+    return until if still_signs(until, utcnow()) else None
 
 
 def delete(session: Session, subscription_id: int) -> None:

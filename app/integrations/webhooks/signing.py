@@ -33,6 +33,11 @@ def secret_problem(secret: str) -> str | None:
     return None
 
 
+def still_signs(until: datetime | None, now: datetime) -> bool:
+    """Whether the secret before a rotation, kept ``until`` then, still signs at ``now``."""
+    return until is not None and now < until
+
+
 def sign(secret: str, message_id: str, timestamp: datetime, body: str) -> str:
     """The ``webhook-signature`` header's value for this message sent at ``timestamp``."""
     return Webhook(secret).sign(message_id, timestamp, body)
